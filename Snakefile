@@ -1,0 +1,29 @@
+# resistance-timeline: serial WES, cfDNA and RNA-Seq of patients on targeted therapy, merged
+# into one timeline per patient. See README.md; configuration keys in config/README.md.
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+
+
+wildcard_constraints:
+    patient=ID_PATTERN,
+    sample=ID_PATTERN,
+    unit=ID_PATTERN,
+
+
+include: "rules/reference.smk"
+include: "rules/reads.smk"
+include: "rules/dna_align.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        final_outputs(),

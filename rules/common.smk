@@ -1,0 +1,143 @@
+# Functions shared by the rules: configuration and sheet validation, lookups, input functions.
+# This file holds no rules.
+
+import os
+import sys
+
+import jsonschema
+import yaml
+
+sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
+from sheets import SheetError, load_schema, load_sheets  # noqa: E402
+
+SCHEMAS = os.path.join(workflow.basedir, "config", "schemas")
+
+
+def _stop(title, problems):
+    """End the run with a plain message listing every problem (no Python traceback)."""
+    lines = "\n".join(f"  - {p}" for p in problems)
+    raise SystemExit(
+        f"resistance-timeline: {title} ({len(problems)} problem(s)); nothing was run.\n{lines}"
+    )
+
+
+def _validate_config(cfg):
+    """Check config.yaml against its schema, filling in defaults; report all errors at once."""
+    schema = load_schema(os.path.join(SCHEMAS, "config.schema.yaml"))
+    problems = []
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(cfg):
+        key = ": ".join(str(p) for p in error.path) or "(top level)"
+        if error.validator == "additionalProperties":
+            allowed = ", ".join(error.schema.get("properties", {}))
+            problems.append(
+                f"config.yaml, key '{key}': {error.message}; allowed keys: {allowed}"
+            )
+        else:
+            problems.append(f"config.yaml, key '{key}': {error.message}")
+    if problems:
+        _stop("the configuration is invalid", problems)
+    _fill_defaults(cfg, schema)
+
+
+def _fill_defaults(cfg, schema):
+    """Set every schema default missing from ``cfg`` (recursively, for nested sections)."""
+    for key, spec in schema.get("properties", {}).items():
+        if key not in cfg and "default" in spec:
+            cfg[key] = yaml.safe_load(yaml.safe_dump(spec["default"]))
+        if isinstance(cfg.get(key), dict) and spec.get("type") == "object":
+            _fill_defaults(cfg[key], spec)
+
+
+_validate_config(config)
+try:
+    # File checks (inputs exist, gzip, contig names) run once, in the main process; cluster
+    # and sub-process jobs re-parse the workflow and only need the sheets' structure.
+    SHEETS = load_sheets(config, SCHEMAS, check_files=workflow.is_main_process)
+except SheetError as error:
+    _stop("the sample sheets are invalid", error.problems)
+
+SAMPLES = {s["sample_id"]: s for s in SHEETS.samples}
+UNITS = {}
+for _unit in SHEETS.units:
+    UNITS.setdefault(_unit["sample_id"], {})[_unit["unit_id"]] = _unit
+PATIENTS = SHEETS.patients()
+REF = "results/reference/genome.fa"
+
+# Wildcards take the sheet schema's id pattern without its anchors: no dots, slashes, spaces or
+# shell metacharacters can ever reach a path or a command line.
+ID_PATTERN = load_schema(os.path.join(SCHEMAS, "samples.schema.yaml"))["properties"][
+    "sample_id"
+]["pattern"].strip("^$")
+
+
+# --- lookups ---------------------------------------------------------------------------------
+def samples_of(patient, assay=None, materials=None):
+    """Sample ids of a patient, ordered by day then material (normal first), optionally filtered."""
+    order = {"normal": 0, "tumor": 1, "cfdna": 2}
+    chosen = [
+        s
+        for s in SHEETS.samples
+        if s["patient_id"] == patient
+        and (assay is None or s["assay"] == assay)
+        and (materials is None or s["material"] in materials)
+    ]
+    chosen.sort(key=lambda s: (s["day"], order[s["material"]], s["sample_id"]))
+    return [s["sample_id"] for s in chosen]
+
+
+def is_fastq_unit(sample, unit):
+    """True when the unit is given as paired FASTQ (not as an aligned BAM)."""
+    return "fq1" in UNITS[sample][unit]
+
+
+def grow_with_attempt(mem_mb):
+    """A mem_mb resource that doubles, triples ... on each retry after running out of memory."""
+
+    def mem_for_attempt(wildcards, attempt):
+        return mem_mb * attempt
+
+    return mem_for_attempt
+
+
+# --- input functions -------------------------------------------------------------------------
+def get_fastq(wildcards):
+    """The raw paired FASTQ of one unit."""
+    unit = UNITS[wildcards.sample][wildcards.unit]
+    return {"r1": unit["fq1"], "r2": unit["fq2"]}
+
+
+def get_read_group(wildcards):
+    """bwa's -R read group: ID sample.unit, SM sample, LB sample, PU unit, PL from config."""
+    platform = config["reads"]["platform"]
+    s, u = wildcards.sample, wildcards.unit
+    return f"@RG\\tID:{s}.{u}\\tSM:{s}\\tLB:{s}\\tPU:{u}\\tPL:{platform}"
+
+
+def get_unit_bams(wildcards):
+    """All per-unit BAMs of a sample, to merge before duplicate marking."""
+    p, s = wildcards.patient, wildcards.sample
+    return [f"results/align/{p}/{s}.{u}.unit.bam" for u in UNITS[s]]
+
+
+def _sample_paths(template, assay, materials=None):
+    """Expand a results path over every (patient, sample) of an assay."""
+    return [
+        template.format(patient=p, sample=s)
+        for p in PATIENTS
+        for s in samples_of(p, assay, materials)
+    ]
+
+
+def final_outputs():
+    """Every target of a full run; rule all asks for exactly these."""
+    fastp_reports = [
+        f"results/qc/fastp/{SAMPLES[s]['patient_id']}/{s}.{u}.fastp.json"
+        for s, units in UNITS.items()
+        for u, unit in units.items()
+        if "fq1" in unit
+    ]
+    bams = _sample_paths("results/align/{patient}/{sample}.bam", "wes")
+    coverage = _sample_paths(
+        "results/qc/coverage/{patient}/{sample}.mosdepth.summary.txt", "wes"
+    )
+    return fastp_reports + bams + coverage

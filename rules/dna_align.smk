@@ -1,0 +1,80 @@
+# DNA alignment: bwa mem per unit, lanes merged per sample, duplicates marked, coverage.
+
+
+rule align_reads:
+    input:
+        r1="results/reads/{patient}/{sample}.{unit}.R1.fastq.gz",
+        r2="results/reads/{patient}/{sample}.{unit}.R2.fastq.gz",
+        fasta=REF,
+        index=multiext(REF, ".amb", ".ann", ".bwt", ".pac", ".sa"),
+    output:
+        temp("results/align/{patient}/{sample}.{unit}.unit.bam"),
+    log:
+        "logs/align_reads/{patient}/{sample}.{unit}.log",
+    benchmark:
+        "benchmarks/align_reads/{patient}/{sample}.{unit}.tsv"
+    conda:
+        "../envs/bwa.yaml"
+    threads: 2
+    resources:
+        mem_mb=grow_with_attempt(8000),
+        runtime=240,
+    params:
+        read_group=get_read_group,
+        extra=config["alignment"]["bwa_extra"],
+    shell:
+        # fixmate -m adds the mate tags that markdup needs; bwa output is name-grouped already
+        "(bwa mem -t {threads} -R '{params.read_group}' {params.extra} {input.fasta}"
+        " {input.r1} {input.r2}"
+        " | samtools fixmate -m - -"
+        " | samtools sort -@ {threads} -m 512M -T {output}.tmp -o {output} -) 2> {log}"
+
+
+rule mark_duplicates:
+    input:
+        get_unit_bams,
+    output:
+        bam="results/align/{patient}/{sample}.bam",
+        bai="results/align/{patient}/{sample}.bam.bai",
+        stats="results/qc/markdup/{patient}/{sample}.markdup.txt",
+    log:
+        "logs/mark_duplicates/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/mark_duplicates/{patient}/{sample}.tsv"
+    conda:
+        "../envs/samtools.yaml"
+    threads: 2
+    resources:
+        mem_mb=grow_with_attempt(4000),
+        runtime=120,
+    shell:
+        "(samtools merge -u -o - {input}"
+        " | samtools markdup -@ {threads} -T {output.bam}.tmp -f {output.stats} - {output.bam}"
+        " && samtools index {output.bam}) 2> {log}"
+
+
+rule measure_coverage:
+    input:
+        bam="results/align/{patient}/{sample}.bam",
+        bai="results/align/{patient}/{sample}.bam.bai",
+        targets="results/reference/targets.bed",
+    output:
+        summary="results/qc/coverage/{patient}/{sample}.mosdepth.summary.txt",
+        regions="results/qc/coverage/{patient}/{sample}.regions.bed.gz",
+        thresholds="results/qc/coverage/{patient}/{sample}.thresholds.bed.gz",
+    log:
+        "logs/measure_coverage/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/measure_coverage/{patient}/{sample}.tsv"
+    conda:
+        "../envs/mosdepth.yaml"
+    threads: 2
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    params:
+        prefix="results/qc/coverage/{patient}/{sample}",
+        thresholds=config["alignment"]["coverage_thresholds"],
+    shell:
+        "mosdepth --threads {threads} --no-per-base --by {input.targets}"
+        " --thresholds {params.thresholds} {params.prefix} {input.bam} 2> {log}"

@@ -1,0 +1,61 @@
+# The reference genome, prepared once under results/reference/: FASTA (uncompressed), its
+# indexes, and the capture targets sorted and merged.
+
+
+rule prepare_reference:
+    input:
+        config["reference"]["fasta"],
+    output:
+        fasta=REF,
+        fai="results/reference/genome.fa.fai",
+    log:
+        "logs/prepare_reference/genome.log",
+    conda:
+        "../envs/samtools.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    shell:
+        # gzip/bgzip FASTAs are decompressed so that every tool reads the same plain file
+        "(if gzip -t {input} 2>/dev/null; then gzip -dc {input} > {output.fasta};"
+        " else cp {input} {output.fasta}; fi"
+        " && samtools faidx {output.fasta}) 2> {log}"
+
+
+rule index_reference_bwa:
+    input:
+        REF,
+    output:
+        multiext(REF, ".amb", ".ann", ".bwt", ".pac", ".sa"),
+    log:
+        "logs/index_reference_bwa/genome.log",
+    benchmark:
+        "benchmarks/index_reference_bwa/genome.tsv"
+    conda:
+        "../envs/bwa.yaml"
+    resources:
+        mem_mb=6000,
+        runtime=120,
+    shell:
+        "bwa index {input} 2> {log}"
+
+
+rule prepare_targets:
+    input:
+        bed=config["reference"]["targets"],
+        fai="results/reference/genome.fa.fai",
+    output:
+        "results/reference/targets.bed",
+    log:
+        "logs/prepare_targets/targets.log",
+    conda:
+        "../envs/bedtools.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    shell:
+        # keep 4 columns (name = gene), sort by contig and start, merge overlapping baits
+        "(grep -v -E '^(#|track|browser)' {input.bed}"
+        ' | awk \'BEGIN{{OFS="\\t"}} {{print $1, $2, $3, (NF >= 4 ? $4 : ".")}}\''
+        " | sort -k1,1 -k2,2n"
+        " | bedtools merge -c 4 -o distinct -i - > {output}) 2> {log}"
