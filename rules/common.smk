@@ -119,6 +119,40 @@ def get_unit_bams(wildcards):
     return [f"results/align/{p}/{s}.{u}.unit.bam" for u in UNITS[s]]
 
 
+def get_patient_bams(wildcards):
+    """Every WES BAM of a patient (normal first, then by day): the joint-calling inputs."""
+    p = wildcards.patient
+    return [f"results/align/{p}/{s}.bam" for s in samples_of(p, "wes")]
+
+
+def get_patient_bais(wildcards):
+    """The indexes of get_patient_bams."""
+    return [f"{bam}.bai" for bam in get_patient_bams(wildcards)]
+
+
+def get_patient_wes_samples(wildcards):
+    """The patient's WES samples as the scripts receive them, in get_patient_bams order."""
+    return [
+        {k: SAMPLES[s][k] for k in ("sample_id", "material", "day", "timepoint")}
+        for s in samples_of(wildcards.patient, "wes")
+    ]
+
+
+def get_freebayes_options(wildcards):
+    """freebayes options for one patient: its thresholds are the most permissive of the
+    materials it has (freebayes applies one value to every sample of a joint run)."""
+    calling = config["calling"]
+    materials = {SAMPLES[s]["material"] for s in samples_of(wildcards.patient, "wes")}
+    fraction = min(calling["min_alternate_fraction"][m] for m in materials)
+    count = min(calling["min_alternate_count"][m] for m in materials)
+    return (
+        f"--pooled-continuous --min-alternate-fraction {fraction}"
+        f" --min-alternate-count {count}"
+        f" --min-mapping-quality {calling['min_mapping_quality']}"
+        f" --min-base-quality {calling['min_base_quality']} {calling['freebayes_extra']}"
+    )
+
+
 def _sample_paths(template, assay, materials=None):
     """Expand a results path over every (patient, sample) of an assay."""
     return [
