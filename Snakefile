@@ -21,6 +21,10 @@ wildcard_constraints:
 include: "rules/reference.smk"
 include: "rules/reads.smk"
 include: "rules/dna_align.smk"
+include: "rules/dna_variants.smk"
+include: "rules/rna_align.smk"
+include: "rules/rna_expression.smk"
+include: "rules/rna_fusions.smk"
 
 
 rule all:

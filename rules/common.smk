@@ -1,6 +1,7 @@
 # Functions shared by the rules: configuration and sheet validation, lookups, input functions.
 # This file holds no rules.
 
+import math
 import os
 import sys
 
@@ -8,7 +9,7 @@ import jsonschema
 import yaml
 
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
-from sheets import SheetError, load_schema, load_sheets  # noqa: E402
+from sheets import SheetError, first_read_length, load_schema, load_sheets  # noqa: E402
 
 SCHEMAS = os.path.join(workflow.basedir, "config", "schemas")
 
@@ -114,9 +115,122 @@ def get_read_group(wildcards):
 
 
 def get_unit_bams(wildcards):
-    """All per-unit BAMs of a sample, to merge before duplicate marking."""
+    """All per-unit BAMs of a sample (aligned from FASTQ, or imported), to merge and mark."""
     p, s = wildcards.patient, wildcards.sample
-    return [f"results/align/{p}/{s}.{u}.unit.bam" for u in UNITS[s]]
+    return [
+        f"results/align/{p}/{s}.{u}.{'aligned' if is_fastq_unit(s, u) else 'imported'}.bam"
+        for u in UNITS[s]
+    ]
+
+
+def get_bam_unit(wildcards):
+    """The user's aligned BAM/CRAM of a unit (DNA) or of the sample's only unit (RNA)."""
+    units = UNITS[wildcards.sample]
+    unit = units[wildcards.unit] if hasattr(wildcards, "unit") else next(iter(units.values()))
+    return unit["bam"]
+
+
+def get_rna_fastqs(wildcards):
+    """All FASTQ units of an RNA sample, read 1 and read 2 lists in the same unit order."""
+    units = UNITS[wildcards.sample].values()
+    return {"r1": [u["fq1"] for u in units], "r2": [u["fq2"] for u in units]}
+
+
+def get_star_read_files(wildcards, input):
+    """STAR's --readFilesIn value: comma-joined read-1 files, a space, read-2 files."""
+    return f"{','.join(input.r1)} {','.join(input.r2)}"
+
+
+def get_rna_read_groups(wildcards):
+    """STAR's --outSAMattrRGline: one read group per unit, in --readFilesIn order."""
+    s, platform = wildcards.sample, config["reads"]["platform"]
+    return " , ".join(f"ID:{s}.{u} SM:{s} LB:{s} PU:{u} PL:{platform}" for u in UNITS[s])
+
+
+def rna_is_imported(sample):
+    """True when an RNA sample comes as one aligned BAM instead of FASTQ."""
+    return not is_fastq_unit(sample, next(iter(UNITS[sample])))
+
+
+def rna_bam_path(patient, sample):
+    """The coordinate-sorted RNA BAM of a sample: STAR's, or the imported one."""
+    return f"results/rna/{patient}/{sample}.{'imported.' if rna_is_imported(sample) else ''}bam"
+
+
+def get_rna_bam(wildcards):
+    """Input function form of rna_bam_path."""
+    return rna_bam_path(wildcards.patient, wildcards.sample)
+
+
+def get_rna_gene_counts(wildcards=None):
+    """Per-sample gene count tables (STAR's ReadsPerGene format) of every RNA sample."""
+    paths = []
+    for p in PATIENTS:
+        for s in samples_of(p, "rna"):
+            kind = "imported." if rna_is_imported(s) else ""
+            paths.append(f"results/rna/{p}/{s}.{kind}ReadsPerGene.out.tab")
+    return paths
+
+
+def rna_sample_ids():
+    """Every RNA sample, patient by patient, in timeline order: the count matrix columns."""
+    return [s for p in PATIENTS for s in samples_of(p, "rna")]
+
+
+def get_patient_rna_samples(wildcards):
+    """The patient's RNA samples as the scripts receive them (id, material, day, label)."""
+    return [
+        {k: SAMPLES[s][k] for k in ("sample_id", "material", "day", "timepoint")}
+        for s in samples_of(wildcards.patient, "rna")
+    ]
+
+
+def get_patient_rna_bams(wildcards):
+    """The RNA BAM of every RNA sample of the patient, in get_patient_rna_samples order."""
+    p = wildcards.patient
+    return [rna_bam_path(p, s) for s in samples_of(p, "rna")]
+
+
+def get_patient_fusion_calls(wildcards):
+    """Per-sample fusion calls of the patient's RNA samples."""
+    p = wildcards.patient
+    return [f"results/fusions/{p}/{s}.fusions.tsv" for s in samples_of(p, "rna")]
+
+
+def get_patient_imbalance(wildcards):
+    """Per-sample kinase 3'/5' imbalance tables of the patient's RNA samples."""
+    p = wildcards.patient
+    return [f"results/fusions/{p}/{s}.kinase_imbalance.tsv" for s in samples_of(p, "rna")]
+
+
+def _genome_bases():
+    """Approximate genome size in bases from the FASTA's file size (gzip: about 3.3x)."""
+    fasta = config["reference"]["fasta"]
+    size = os.path.getsize(fasta) if os.path.exists(fasta) else 3_100_000_000
+    return size * 3.3 if fasta.endswith(".gz") else size
+
+
+def star_sa_index_bases():
+    """STAR's --genomeSAindexNbases: min(14, log2(genome length) / 2 - 1), per its manual."""
+    return max(4, min(14, int(math.log2(_genome_bases()) / 2 - 1)))
+
+
+def star_mem_mb():
+    """STAR's memory need: about 11 bytes per genome base (32 GB for human), at least 4 GB."""
+    return max(4000, int(_genome_bases() * 11 / 1e6))
+
+
+def star_sjdb_overhang():
+    """STAR's --sjdbOverhang: the longest RNA read (from the first reads of every RNA FASTQ
+    unit) minus one; 100 when there is no RNA FASTQ to look at."""
+    longest = 0
+    for sample in SAMPLES.values():
+        if sample["assay"] != "rna":
+            continue
+        for unit in UNITS.get(sample["sample_id"], {}).values():
+            if "fq1" in unit and os.path.exists(unit["fq1"]):
+                longest = max(longest, first_read_length(unit["fq1"]))
+    return longest - 1 if longest else 100
 
 
 def get_patient_bams(wildcards):
@@ -170,8 +284,11 @@ def final_outputs():
         for u, unit in units.items()
         if "fq1" in unit
     ]
-    bams = _sample_paths("results/align/{patient}/{sample}.bam", "wes")
-    coverage = _sample_paths(
-        "results/qc/coverage/{patient}/{sample}.mosdepth.summary.txt", "wes"
-    )
-    return fastp_reports + bams + coverage
+    coverage = _sample_paths("results/qc/coverage/{patient}/{sample}.mosdepth.summary.txt", "wes")
+    wes_patients = [p for p in PATIENTS if samples_of(p, "wes")]
+    rna_patients = [p for p in PATIENTS if samples_of(p, "rna")]
+    variants = [f"results/variants/{p}.variants.tsv" for p in wes_patients]
+    identity = [f"results/qc/identity/{p}.identity.tsv" for p in wes_patients]
+    fusions = [f"results/fusions/{p}.fusions.tsv" for p in rna_patients]
+    counts = ["results/expression/counts.tsv"] if rna_patients else []
+    return fastp_reports + coverage + variants + identity + fusions + counts

@@ -8,7 +8,7 @@ rule align_reads:
         fasta=REF,
         index=multiext(REF, ".amb", ".ann", ".bwt", ".pac", ".sa"),
     output:
-        temp("results/align/{patient}/{sample}.{unit}.unit.bam"),
+        temp("results/align/{patient}/{sample}.{unit}.aligned.bam"),
     log:
         "logs/align_reads/{patient}/{sample}.{unit}.log",
     benchmark:
@@ -23,10 +23,37 @@ rule align_reads:
         read_group=get_read_group,
         extra=config["alignment"]["bwa_extra"],
     shell:
-        # fixmate -m adds the mate tags that markdup needs; bwa output is name-grouped already
+        # fixmate -m adds the mate tags markdup needs (bwa output is name-grouped already)
         "(bwa mem -t {threads} -R '{params.read_group}' {params.extra} {input.fasta}"
         " {input.r1} {input.r2}"
         " | samtools fixmate -m - -"
+        " | samtools sort -@ {threads} -m 512M -T {output}.tmp -o {output} -) 2> {log}"
+
+
+rule import_dna_bam:
+    input:
+        bam=get_bam_unit,
+        fasta=REF,
+    output:
+        temp("results/align/{patient}/{sample}.{unit}.imported.bam"),
+    params:
+        read_group=get_read_group,
+    log:
+        "logs/import_dna_bam/{patient}/{sample}.{unit}.log",
+    benchmark:
+        "benchmarks/import_dna_bam/{patient}/{sample}.{unit}.tsv"
+    threads: 2
+    resources:
+        mem_mb=grow_with_attempt(4000),
+        runtime=240,
+    conda:
+        "../envs/samtools.yaml"
+    shell:
+        # no realignment: mates are regrouped to add markdup's mate tags, and every read
+        # gets this unit's read group so the sample name is the sheet's
+        "(samtools collate -O -u --reference {input.fasta} {input.bam}"
+        " | samtools fixmate -m -u - -"
+        " | samtools addreplacerg -m overwrite_all -r '{params.read_group}' -u -o - -"
         " | samtools sort -@ {threads} -m 512M -T {output}.tmp -o {output} -) 2> {log}"
 
 
@@ -49,7 +76,7 @@ rule mark_duplicates:
         runtime=120,
     shell:
         "(samtools merge -u -o - {input}"
-        " | samtools markdup -@ {threads} -T {output.bam}.tmp -f {output.stats} - {output.bam}"
+        " | samtools markdup -c -@ {threads} -T {output.bam}.tmp -f {output.stats} - {output.bam}"
         " && samtools index {output.bam}) 2> {log}"
 
 

@@ -201,6 +201,18 @@ def check_cohort(samples, units, treatments, tumor_only=()):
                 f"{unit_keys[(sid, uid)]}; unit ids must be unique within a sample"
             )
         unit_keys[(sid, uid)] = row.line
+    by_sample = {}
+    for row in units:
+        by_sample.setdefault(row.values.get("sample_id"), []).append(row)
+    for sid, rows in by_sample.items():
+        sample = sample_rows.get(sid)
+        if sample is None or sample.values.get("assay") != "rna":
+            continue
+        if any("bam" in r.values for r in rows) and len(rows) > 1:
+            problems.append(
+                f"{rows[1].where('bam')}: RNA sample '{sid}' has {len(rows)} units and one is "
+                "a BAM; an RNA sample is either FASTQ units or exactly one aligned BAM"
+            )
     with_units = {sid for sid, _ in unit_keys}
     for sid, row in sample_rows.items():
         if sid not in with_units:
@@ -336,6 +348,21 @@ def gzip_damage(path):
         except (EOFError, OSError, zlib.error) as error:
             return f"is truncated or corrupt ({error}); re-copy it from its source"
     return None
+
+
+def first_read_length(fastq, reads=1000):
+    """The longest of the first ``reads`` reads of a gzip FASTQ (0 if unreadable)."""
+    longest = 0
+    try:
+        with gzip.open(fastq, "rt") as handle:
+            for number, line in enumerate(handle):
+                if number % 4 == 1:
+                    longest = max(longest, len(line.rstrip("\n")))
+                if number >= 4 * reads:
+                    break
+    except (OSError, EOFError, zlib.error):
+        return 0
+    return longest
 
 
 def fasta_contigs(fasta):

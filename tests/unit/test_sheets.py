@@ -242,3 +242,15 @@ def test_truncated_bgzf_is_named_whatever_its_size(project, monkeypatch):
     path.write_bytes(data[:-28])  # drop the EOF block
     msg = only_problem(project)
     assert "line 3 (sample P1-T0), column 'fq2'" in msg and "BGZF end-of-file block" in msg
+
+
+def test_rna_sample_mixing_bam_and_fastq_units(project):
+    text = (project.root / "units.tsv").read_text()
+    project.write("units.tsv", text + "P1-R0\tL2\t\t\treads/P1-R0.bam\n")
+    (project.root / "reads" / "P1-R0.bam").write_bytes(b"\x1f\x8b" + b"\0" * 30)
+    project.write("ref/genome.fa.fai", "chr1\t200\t6\t200\t201\nchr2\t200\t213\t200\t201\n")
+    found = problems(project)
+    assert any(
+        "units.tsv, line 6 (sample P1-R0), column 'bam': RNA sample 'P1-R0' has 2 units" in p
+        for p in found
+    ), found

@@ -1,0 +1,388 @@
+"""Synthetic mini reference: contigs, gene models, GFF3/GTF/BED writers.
+
+Sequence is random (GC ~0.42, homopolymers capped), so every 31-mer is unique and
+reads map unambiguously. Only the *structure* is modelled on GRCh38: real chromosome
+names, real strands, real protein lengths, and real residue numbering at the
+resistance hotspots (ALK F1174 / L1196 / G1202 ..., NRAS G12 / G13 / Q61).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+BASES = np.frombuffer(b"ACGT", dtype=np.uint8)
+COMP = np.frombuffer(bytes.maketrans(b"ACGTN", b"TGCAN"), dtype=np.uint8)
+STOPS = {"TAA", "TAG", "TGA"}
+SENSE_CODONS = [a + b + c for a in "ACGT" for b in "ACGT" for c in "ACGT" if a + b + c not in STOPS]
+CODON_TABLE = dict(
+    zip(
+        [a + b + c for a in "TCAG" for b in "TCAG" for c in "TCAG"],
+        "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG",
+    )
+)
+MAX_HOMOPOLYMER = 5
+GENE_PAD = 3000  # flank at contig ends
+TARGET_PAD = 25  # exome bait padding around each CDS exon
+
+# ALK: 29 exons; cumulative CDS length (c. end) of each exon. Exon 19 ends at c.3172
+# (first base of codon 1058), so exon 20 starts at the 2nd base of codon 1058 as in
+# real EML4-ALK breakpoints. C1156/I1171 in exon 22, F1174..G1202 in exon 23, G1269 exon 25.
+_ALK_2_19 = [118, 145, 132, 160, 141, 127, 173, 108, 152, 139, 166, 121, 147, 135, 158, 114, 149, 126]
+ALK_CDS_ENDS = (
+    [3172 - sum(_ALK_2_19)]
+    + list(np.cumsum(_ALK_2_19) + 3172 - sum(_ALK_2_19))
+    + [3300, 3430, 3514, 3650, 3760, 3880, 4010, 4150, 4290, 4863]
+)
+ALK_CODONS = {1058: "GCT", 1156: "TGC", 1171: "ATC", 1174: "TTC", 1196: "CTG", 1198: "CTC", 1202: "GGC", 1269: "GGC"}
+NRAS_CODONS = {12: "GGT", 13: "GGT", 61: "CAA"}
+FUSION_3P_EXON = 20  # ALK exon joined to the 5' partner
+
+# name: (contig, strand, protein aa, CDS exon count, UTR-only 5' exons, fixed CDS ends or None, fixed codons, fusion exon k)
+SEED_GENES = {
+    "NRAS": ("chr1", "-", 189, 4, 1, [111, 291, 450, 570], NRAS_CODONS, None),
+    "MYCN": ("chr2", "+", 464, 2, 1, None, {}, None),
+    "ALK": ("chr2", "-", 1620, 29, 0, ALK_CDS_ENDS, ALK_CODONS, None),
+    "TNS1": ("chr2", "-", 1735, 14, 0, None, {}, 10),
+    "HHIP": ("chr4", "+", 700, 8, 0, None, {}, None),
+    "SMO": ("chr7", "+", 787, 8, 0, None, {}, None),
+    "FGFR1": ("chr8", "-", 822, 12, 0, None, {}, None),
+    "PTCH1": ("chr9", "-", 1447, 12, 0, None, {}, None),
+    "GLI1": ("chr12", "+", 1106, 10, 0, None, {}, None),
+    "CDK4": ("chr12", "-", 303, 7, 0, None, {}, None),
+    "RRBP1": ("chr20", "-", 1410, 12, 0, None, {}, 8),
+}
+# Gene order per contig; BG genes are synthetic copy-neutral background genes.
+CONTIG_LAYOUT = {
+    "chr1": ["BG01", "BG02", "NRAS", "BG03", "BG04"],
+    "chr2": ["BG05", "MYCN", "BG06", "ALK", "BG07", "BG08", "BG09", "TNS1", "BG10"],
+    "chr3": ["BG11", "BG12", "BG13", "BG14"],
+    "chr4": ["BG15", "HHIP", "BG16", "BG17"],
+    "chr7": ["BG18", "SMO", "BG19", "BG20"],
+    "chr8": ["BG21", "BG22", "FGFR1", "BG23", "BG24", "BG25"],
+    "chr9": ["BG26", "PTCH1", "BG27", "BG28"],
+    "chr12": ["BG29", "BG30", "GLI1", "BG31", "CDK4", "BG32", "BG33", "BG34"],
+    "chr17": ["BG35", "BG36", "BG37"],
+    "chr20": ["BG38", "RRBP1", "BG39", "BG40"],
+}
+HOTSPOTS = {"ALK": [1156, 1171, 1174, 1196, 1198, 1202, 1269], "NRAS": [12, 13, 61]}
+
+
+def revcomp(seq: np.ndarray) -> np.ndarray:
+    """Reverse complement of a uint8 ASCII DNA array."""
+    return COMP[seq[::-1]]
+
+
+def run_lengths(seq: np.ndarray) -> np.ndarray:
+    """Length of the homopolymer run ending at each position."""
+    n = len(seq)
+    change = np.ones(n, dtype=bool)
+    change[1:] = seq[1:] != seq[:-1]
+    idx = np.arange(n)
+    return idx - np.maximum.accumulate(np.where(change, idx, 0)) + 1
+
+
+def random_dna(rng: np.random.Generator, n: int, gc: float = 0.42) -> np.ndarray:
+    """Random DNA (uint8 ASCII) with the given GC fraction and no run > MAX_HOMOPOLYMER."""
+    p = [(1 - gc) / 2, gc / 2, gc / 2, (1 - gc) / 2]
+    idx = rng.choice(4, size=n, p=p)
+    while True:
+        seq = BASES[idx]
+        bad = np.nonzero(run_lengths(seq) > MAX_HOMOPOLYMER)[0]
+        if len(bad) == 0:
+            return seq
+        idx[bad] = (idx[bad] + rng.integers(1, 4, size=len(bad))) % 4
+
+
+def random_cds(rng: np.random.Generator, n_aa: int, fixed: dict[int, str]) -> str:
+    """CDS of n_aa sense codons + stop: ATG start, `fixed` codons at 1-based residues, no internal stop."""
+    codons = ["ATG"]
+    for aa in range(2, n_aa + 1):
+        if aa in fixed:
+            codons.append(fixed[aa])
+            continue
+        while True:
+            c = SENSE_CODONS[rng.integers(len(SENSE_CODONS))]
+            tail = "".join(codons[-2:]) + c
+            if max(run_lengths(np.frombuffer(tail.encode(), np.uint8))) <= MAX_HOMOPOLYMER:
+                codons.append(c)
+                break
+    codons.append(["TAA", "TAG", "TGA"][rng.integers(3)])
+    return "".join(codons)
+
+
+def translate(cds: str) -> str:
+    """Translate a CDS string (stop shown as '*')."""
+    return "".join(CODON_TABLE[cds[i : i + 3]] for i in range(0, len(cds) - 2, 3))
+
+
+@dataclass
+class Gene:
+    """One gene with one canonical transcript; coordinates 0-based half-open."""
+
+    name: str
+    contig: str
+    strand: str
+    gene_id: str
+    tx_id: str
+    protein_id: str
+    exon_lens: list[int]
+    cds_start: int  # transcript offset of the A of ATG
+    cds_end: int  # transcript offset one past the stop codon
+    tx_seq: np.ndarray
+    fusion_exon: int | None = None
+    start: int = 0  # genomic span, filled in when placed
+    end: int = 0
+    exons: list[tuple[int, int]] = field(default_factory=list)  # genomic, transcript order
+
+    @property
+    def tx_starts(self) -> np.ndarray:
+        """Transcript offset where each exon begins."""
+        return np.concatenate([[0], np.cumsum(self.exon_lens)[:-1]])
+
+    @property
+    def cds(self) -> str:
+        """Coding sequence including stop."""
+        return self.tx_seq[self.cds_start : self.cds_end].tobytes().decode()
+
+    def tx_to_genome(self, t: int) -> int:
+        """Genomic 0-based position of transcript offset t."""
+        i = int(np.searchsorted(self.tx_starts, t, side="right") - 1)
+        off = t - int(self.tx_starts[i])
+        a, b = self.exons[i]
+        return a + off if self.strand == "+" else b - 1 - off
+
+    def genome_to_tx(self, g: int) -> int | None:
+        """Transcript offset of genomic position g, or None if intronic/outside."""
+        for (a, b), ts in zip(self.exons, self.tx_starts):
+            if a <= g < b:
+                return int(ts) + (g - a if self.strand == "+" else b - 1 - g)
+        return None
+
+    def segments(self, t0: int, t1: int) -> list[tuple[int, int, int]]:
+        """Genomic pieces (start, end, exon_number) of transcript interval [t0, t1), transcript order."""
+        out = []
+        for k, ((a, b), ts, ln) in enumerate(zip(self.exons, self.tx_starts, self.exon_lens), 1):
+            lo, hi = max(t0, ts), min(t1, ts + ln)
+            if lo < hi:
+                if self.strand == "+":
+                    out.append((a + lo - ts, a + hi - ts, k))
+                else:
+                    out.append((b - (hi - ts), b - (lo - ts), k))
+        return out
+
+    def codon_genomic(self, residue: int) -> list[int]:
+        """Genomic positions of the 3 codon bases of a 1-based residue, codon order."""
+        t = self.cds_start + 3 * (residue - 1)
+        return [self.tx_to_genome(t + i) for i in range(3)]
+
+
+def _cds_ends(rng, n_cds_bases: int, n_exons: int, fusion_exon: int | None) -> list[int]:
+    """Random cumulative CDS exon ends; the fusion exon ends at phase 1 (c. end = 1 mod 3)."""
+    while True:
+        w = rng.uniform(0.6, 1.4, n_exons)
+        ends = np.round(np.cumsum(w) / w.sum() * n_cds_bases).astype(int)
+        ends[-1] = n_cds_bases
+        if fusion_exon:
+            e = ends[fusion_exon - 1]
+            ends[fusion_exon - 1] = e - ((e - 1) % 3)
+        if np.all(np.diff(np.concatenate([[0], ends])) >= 60) and n_cds_bases - ends[-2] >= 40:
+            return [int(x) for x in ends]
+
+
+def make_gene(rng, name: str, idx: int) -> Gene:
+    """Design one gene's transcript (UTRs, CDS, exon split) in transcript orientation."""
+    if name in SEED_GENES:
+        contig, strand, n_aa, n_cds_ex, n_utr_ex, ends, fixed, fusion_exon = SEED_GENES[name]
+    else:
+        contig = next(c for c, g in CONTIG_LAYOUT.items() if name in g)
+        strand = "+-"[rng.integers(2)]
+        n_aa = int(rng.integers(90, 170))
+        n_cds_ex, n_utr_ex, ends, fixed, fusion_exon = int(rng.integers(2, 5)), 0, None, {}, None
+    cds = random_cds(rng, n_aa, fixed)
+    if ends is None:
+        ends = _cds_ends(rng, len(cds), n_cds_ex, fusion_exon)
+    assert ends[-1] == len(cds), name
+    utr5 = random_dna(rng, int(rng.integers(60, 160))).tobytes().decode().replace("ATG", "ACG")
+    utr3 = random_dna(rng, int(rng.integers(150, 400))).tobytes().decode()
+    cds_lens = list(np.diff(np.concatenate([[0], ends])))
+    if n_utr_ex:
+        split = len(utr5) // 2
+        lens = [split] + [len(utr5) - split + cds_lens[0]] + cds_lens[1:]
+    else:
+        lens = [len(utr5) + cds_lens[0]] + cds_lens[1:]
+    lens[-1] += len(utr3)
+    tx = np.frombuffer((utr5 + cds + utr3).encode(), dtype=np.uint8).copy()
+    num = f"{idx:011d}"
+    return Gene(
+        name=name, contig=contig, strand=strand, gene_id=f"ENSGRT{num}", tx_id=f"ENSTRT{num}",
+        protein_id=f"ENSPRT{num}", exon_lens=[int(x) for x in lens], cds_start=len(utr5),
+        cds_end=len(utr5) + len(cds), tx_seq=tx, fusion_exon=fusion_exon,
+    )
+
+
+def build_reference(rng: np.random.Generator) -> tuple[dict[str, np.ndarray], dict[str, Gene]]:
+    """Build all contigs and genes. Returns ({contig: seq}, {gene name: Gene})."""
+    contigs, genes, idx = {}, {}, 0
+    for contig, names in CONTIG_LAYOUT.items():
+        parts = [random_dna(rng, GENE_PAD)]
+        pos = GENE_PAD
+        for k, name in enumerate(names):
+            idx += 1
+            gene = make_gene(rng, name, idx)
+            seed = name in SEED_GENES
+            pieces, offsets = [], []
+            tpos = 0
+            for i, ln in enumerate(gene.exon_lens):
+                offsets.append(sum(len(p) for p in pieces))
+                pieces.append(gene.tx_seq[tpos : tpos + ln])
+                tpos += ln
+                if i < len(gene.exon_lens) - 1:
+                    intron = random_dna(rng, int(rng.integers(150, 900 if seed else 500)))
+                    intron[:2] = np.frombuffer(b"GT", np.uint8)
+                    intron[-2:] = np.frombuffer(b"AG", np.uint8)
+                    pieces.append(intron)
+            pre = np.concatenate(pieces)
+            glen = len(pre)
+            gene.start, gene.end = pos, pos + glen
+            if gene.strand == "+":
+                gene.exons = [(pos + o, pos + o + ln) for o, ln in zip(offsets, gene.exon_lens)]
+                parts.append(pre)
+            else:
+                gene.exons = [(pos + glen - o - ln, pos + glen - o) for o, ln in zip(offsets, gene.exon_lens)]
+                parts.append(revcomp(pre))
+            spacer = GENE_PAD if k == len(names) - 1 else int(rng.integers(2000, 5000))
+            parts.append(random_dna(rng, spacer))
+            pos += glen + spacer
+            genes[name] = gene
+        contigs[contig] = np.concatenate(parts)
+    return contigs, genes
+
+
+def check_gene(contigs: dict[str, np.ndarray], gene: Gene) -> str:
+    """Rebuild the CDS from the genome and translate it; raise if it is not a clean ORF."""
+    seq = contigs[gene.contig]
+    cds = "".join(
+        (seq[a:b] if gene.strand == "+" else revcomp(seq[a:b])).tobytes().decode()
+        for a, b, _ in gene.segments(gene.cds_start, gene.cds_end)
+    )
+    prot = translate(cds)
+    if not (cds.startswith("ATG") and prot.endswith("*") and "*" not in prot[:-1]):
+        raise ValueError(f"{gene.name}: CDS is not a clean ORF")
+    return prot[:-1]
+
+
+def target_intervals(genes: dict[str, Gene], pad: int = TARGET_PAD) -> list[tuple[str, int, int, str]]:
+    """Exome targets: every CDS exon +/- pad, merged, sorted by contig layout then position."""
+    out = []
+    for contig in CONTIG_LAYOUT:
+        iv = sorted(
+            (a - pad, b + pad, g.name)
+            for g in genes.values()
+            if g.contig == contig
+            for a, b, _ in g.segments(g.cds_start, g.cds_end)
+        )
+        merged: list[list] = []
+        for a, b, name in iv:
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+                if name not in merged[-1][2].split(","):
+                    merged[-1][2] += "," + name
+            else:
+                merged.append([a, b, name])
+        out += [(contig, a, b, n) for a, b, n in merged]
+    return out
+
+
+def write_fasta(path, contigs: dict[str, np.ndarray], width: int = 60) -> None:
+    """FASTA with fixed line width."""
+    with open(path, "w") as fh:
+        for name, seq in contigs.items():
+            s = seq.tobytes().decode()
+            fh.write(f">{name}\n")
+            fh.write("\n".join(s[i : i + width] for i in range(0, len(s), width)) + "\n")
+
+
+def write_fai(path, contigs: dict[str, np.ndarray], width: int = 60) -> None:
+    """samtools-compatible .fai for write_fasta output."""
+    off = 0
+    with open(path, "w") as fh:
+        for name, seq in contigs.items():
+            off += len(name) + 2
+            n = len(seq)
+            fh.write(f"{name}\t{n}\t{off}\t{width}\t{width + 1}\n")
+            off += n + (n + width - 1) // width
+
+
+def _attrs(pairs) -> str:
+    return ";".join(f"{k}={v}" for k, v in pairs)
+
+
+def write_gff3(path, contigs, genes: dict[str, Gene]) -> None:
+    """Ensembl-style GFF3 (gene / mRNA / exon / CDS / UTR rows) accepted by bcftools csq."""
+    lines = ["##gff-version 3"]
+    lines += [f"##sequence-region   {c} 1 {len(s)}" for c, s in contigs.items()]
+    for g in sorted(genes.values(), key=lambda g: (list(contigs).index(g.contig), g.start)):
+        common = (g.contig, "demo")
+        lines.append("\t".join([*common, "gene", str(g.start + 1), str(g.end), ".", g.strand, ".", _attrs(
+            [("ID", f"gene:{g.gene_id}"), ("Name", g.name), ("biotype", "protein_coding"),
+             ("description", f"{g.name} (synthetic sequence)"), ("gene_id", g.gene_id), ("version", 1)])]))
+        lines.append("\t".join([*common, "mRNA", str(g.start + 1), str(g.end), ".", g.strand, ".", _attrs(
+            [("ID", f"transcript:{g.tx_id}"), ("Parent", f"gene:{g.gene_id}"), ("Name", f"{g.name}-201"),
+             ("biotype", "protein_coding"), ("tag", "basic,Ensembl_canonical"), ("transcript_id", g.tx_id),
+             ("version", 1)])]))
+        rows = []
+        for k, (a, b) in enumerate(g.exons, 1):
+            rows.append((a, 0, "exon", a, b, ".", _attrs(
+                [("Parent", f"transcript:{g.tx_id}"), ("Name", f"ENSERT{int(g.gene_id[6:]):07d}{k:04d}"),
+                 ("exon_id", f"ENSERT{int(g.gene_id[6:]):07d}{k:04d}"), ("exon_number", k), ("rank", k),
+                 ("version", 1)])))
+        done = 0
+        for a, b, _ in g.segments(g.cds_start, g.cds_end):
+            phase = (3 - done % 3) % 3
+            done += b - a
+            rows.append((a, 1, "CDS", a, b, str(phase), _attrs(
+                [("ID", f"CDS:{g.protein_id}"), ("Parent", f"transcript:{g.tx_id}"),
+                 ("protein_id", g.protein_id)])))
+        tx_len = sum(g.exon_lens)
+        for kind, (t0, t1) in (("five_prime_UTR", (0, g.cds_start)), ("three_prime_UTR", (g.cds_end, tx_len))):
+            for a, b, _ in g.segments(t0, t1):
+                rows.append((a, 2, kind, a, b, ".", _attrs([("Parent", f"transcript:{g.tx_id}")])))
+        for _, _, kind, a, b, phase, attrs in sorted(rows):
+            lines.append("\t".join([*common, kind, str(a + 1), str(b), ".", g.strand, phase, attrs]))
+        lines.append("###")
+    with open(path, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+def write_gtf(path, contigs, genes: dict[str, Gene]) -> None:
+    """Ensembl-style GTF for STAR/featureCounts (CDS rows exclude the stop codon, as Ensembl does)."""
+    lines = []
+    for g in sorted(genes.values(), key=lambda g: (list(contigs).index(g.contig), g.start)):
+        base = f'gene_id "{g.gene_id}"; gene_name "{g.name}"; gene_biotype "protein_coding";'
+        txa = f'{base} transcript_id "{g.tx_id}"; transcript_name "{g.name}-201"; transcript_biotype "protein_coding"; tag "Ensembl_canonical";'
+
+        def row(kind, a, b, phase=".", extra=""):
+            lines.append("\t".join([g.contig, "demo", kind, str(a + 1), str(b), ".", g.strand, phase,
+                                    (txa if kind != "gene" else base) + extra]))
+
+        row("gene", g.start, g.end)
+        row("transcript", g.start, g.end)
+        for k, (a, b) in enumerate(g.exons, 1):
+            row("exon", a, b, extra=f' exon_number "{k}"; exon_id "ENSERT{int(g.gene_id[6:]):07d}{k:04d}";')
+        done = 0
+        for a, b, k in g.segments(g.cds_start, g.cds_end - 3):
+            row("CDS", a, b, str((3 - done % 3) % 3), extra=f' exon_number "{k}"; protein_id "{g.protein_id}";')
+            done += b - a
+        for kind, (t0, t1) in (("start_codon", (g.cds_start, g.cds_start + 3)), ("stop_codon", (g.cds_end - 3, g.cds_end))):
+            for a, b, k in g.segments(t0, t1):
+                row(kind, a, b, extra=f' exon_number "{k}";')
+    with open(path, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+def write_bed(path, targets) -> None:
+    """0-based BED4 of capture targets."""
+    with open(path, "w") as fh:
+        fh.writelines(f"{c}\t{a}\t{b}\t{n}\n" for c, a, b, n in targets)

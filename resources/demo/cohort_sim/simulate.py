@@ -1,0 +1,260 @@
+"""Per-sample simulation (WES and RNA-Seq) from a cohort Design.
+
+Each sample draws from its own generator, seeded from (seed, sample id), so a sample's
+files do not depend on which other samples are generated or in which order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import design as D
+from .genome import FUSION_3P_EXON, HOTSPOTS, Gene, build_reference, revcomp, target_intervals
+from .reads import TemplateVariant, draw_carriers, fragment_reads, write_pairs
+
+DNA_READ_LEN, RNA_READ_LEN = 100, 75
+DEPTH = {"normal": 80, "tumor": 160, "cfdna": 500}  # mean on-target depth incl. duplicates
+DUPLICATE_RATE = {"normal": 0.08, "tumor": 0.08, "cfdna": 0.15}
+CENTRE_JITTER = 90  # fragment centre within target +/- this
+OFF_TARGET = 0.03  # fraction of fragments landing anywhere in the genome
+HOTSPOT_MIN_EFFICIENCY = 1.3  # bait efficiency floor at hotspot exons (keeps >=140x after dedup)
+POLY_A = np.frombuffer(b"A" * 40, np.uint8)
+
+
+def stable_key(text: str) -> int:
+    """32-bit integer from a string, independent of Python's hash seed."""
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+
+
+def make_rng(seed: int, name: str) -> np.random.Generator:
+    """Generator for one named stream (sample id, 'genome', ...)."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stable_key(name),))))
+
+
+@dataclass
+class Design:
+    """Everything that is true about the cohort."""
+
+    seed: int
+    samples: list[D.Sample]
+    contigs: dict[str, np.ndarray]
+    genes: dict[str, Gene]
+    targets: list[tuple[str, int, int, str]]
+    efficiency: np.ndarray
+    variants: list[D.Variant]
+    fusions: list[D.Fusion]
+    expression: dict[str, dict[str, float]]
+    dispersion: dict[str, float]
+
+    def sample(self, sample_id: str) -> D.Sample:
+        return next(s for s in self.samples if s.sample == sample_id)
+
+
+def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
+    """Reference, capture efficiencies, variants, fusions and expression truth."""
+    samples = D.read_sheets(samples_tsv, units_tsv)
+    contigs, genes = build_reference(make_rng(seed, "genome"))
+    targets = target_intervals(genes)
+    rng = make_rng(seed, "design")
+    eff = rng.lognormal(0.0, 0.35, len(targets))
+    for name, residues in HOTSPOTS.items():
+        g = genes[name]
+        for r in residues:
+            p = g.codon_genomic(r)[0]
+            for i, (c, a, b, _) in enumerate(targets):
+                if c == g.contig and a <= p < b:
+                    eff[i] = max(eff[i], HOTSPOT_MIN_EFFICIENCY)
+    lengths = np.array([b - a for _, a, b, _ in targets])
+    eff = eff / np.average(eff, weights=lengths)
+    variants = D.design_variants(rng, contigs, genes, samples)
+    expression = D.design_expression(rng, genes, samples)
+    dispersion = dict(zip(genes, rng.uniform(0.05, 0.1, len(genes))))
+    return Design(seed, samples, contigs, genes, targets, eff, variants, D.design_fusions(genes), expression, dispersion)
+
+
+def _ontarget_bases(a: int, b: int, frag: float, read_len: int) -> float:
+    """Expected read bases inside [a, b) per fragment whose centre is uniform on [a-J, b+J]."""
+    c = np.arange(a - CENTRE_JITTER, b + CENTRE_JITTER + 1, dtype=float)
+    s = c - frag / 2
+    e = c + frag / 2
+    r1 = np.clip(np.minimum(s + read_len, b) - np.maximum(s, a), 0, None)
+    r2 = np.clip(np.minimum(e, b) - np.maximum(e - read_len, a), 0, None)
+    return float((r1 + r2).mean())
+
+
+def _fragment_lengths(rng, n: int, material: str) -> np.ndarray:
+    """WES: N(220, 40) >= 120; cfDNA: mode ~167 bp; ~1.5% short inserts (60-99 bp) read into adapter."""
+    if material == "cfdna":
+        f = np.maximum(rng.normal(167, 18, n), 90)
+    else:
+        f = np.maximum(rng.normal(220, 40, n), 120)
+    short = rng.random(n) < 0.015
+    f[short] = rng.integers(60, 100, short.sum())
+    return f.astype(np.int64)
+
+
+def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
+    """Capture-sequencing read pairs for one WES sample; returns pairs per unit."""
+    s = design.sample(sample_id)
+    rng = make_rng(design.seed, sample_id)
+    depth, dup = DEPTH[s.material], DUPLICATE_RATE[s.material]
+    mean_frag = 167 if s.material == "cfdna" else 220
+    amps = D.amplicons(s, design.genes)
+    contig_names = list(design.contigs)
+    frag_contig, frag_centre = [], []
+    for (c, a, b, _), e in zip(design.targets, design.efficiency):
+        ratio = next((r for ac, aa, ab, r in amps if ac == c and aa <= a and b <= ab), 1.0)
+        expect = depth * e * ratio * (b - a) / _ontarget_bases(a, b, mean_frag, DNA_READ_LEN) * (1 - dup)
+        n = rng.poisson(expect)
+        frag_contig.append(np.full(n, contig_names.index(c)))
+        frag_centre.append(rng.integers(a - CENTRE_JITTER, b + CENTRE_JITTER + 1, n))
+    n_on = sum(len(x) for x in frag_centre)
+    # off-target background, thinned so amplified segments get proportionally more
+    sizes = np.array([len(design.contigs[c]) for c in contig_names])
+    n_off = int(n_on * OFF_TARGET / (1 - OFF_TARGET))
+    oc = rng.choice(len(sizes), size=2 * n_off, p=sizes / sizes.sum())
+    op = (rng.random(2 * n_off) * (sizes[oc] - 2000)).astype(np.int64) + 1000
+    w = np.ones(len(op))
+    for ac, aa, ab, r in amps:
+        w[(oc == contig_names.index(ac)) & (op >= aa) & (op < ab)] = r
+    keep = rng.random(len(op)) < w / w.max()
+    oc, op = oc[keep][: n_off], op[keep][: n_off]
+    contig = np.concatenate(frag_contig + [oc])
+    centre = np.concatenate(frag_centre + [op])
+    length = _fragment_lengths(rng, len(centre), s.material)
+    start = centre - length // 2
+    # PCR duplicates: copies of random fragments (with the same alleles)
+    n_dup = int(round(len(start) * dup / (1 - dup)))
+    idx = np.concatenate([np.arange(len(start)), rng.choice(len(start), n_dup)])
+    fwd_all, rev_all, keys = [], [], []
+    for ci, cname in enumerate(contig_names):
+        rows = np.nonzero(contig == ci)[0]
+        tv = [TemplateVariant(v.pos, v.ref.encode(), v.alt.encode(), D.true_vaf(v, s, design.genes), k)
+              for k, v in enumerate(design.variants) if v.contig == cname and v.patient == s.patient]
+        carriers = draw_carriers(rng, start[rows], length[rows], tv)
+        sel = np.nonzero(np.isin(idx, rows))[0]
+        local = np.searchsorted(rows, idx[sel])
+        f, r = fragment_reads(design.contigs[cname], start[rows][local], length[rows][local],
+                              carriers[local], tv, DNA_READ_LEN)
+        fwd_all.append(f)
+        rev_all.append(r)
+        keys.append(ci * 10**9 + start[rows][local])
+    fwd, rev = np.concatenate(fwd_all), np.concatenate(rev_all)
+    flip = rng.random(len(fwd)) < 0.5  # either strand of the fragment can be read 1
+    r1 = np.where(flip[:, None], rev, fwd)
+    r2 = np.where(flip[:, None], fwd, rev)
+    return {"pairs": write_pairs(rng, r1, r2, np.concatenate(keys), outdir, sample_id, s.units)}
+
+
+def _tx_variants(design: Design, gene: Gene, s: D.Sample, matched: D.Sample, purity: float) -> list[TemplateVariant]:
+    """Patient variants inside a gene's exons, in transcript coordinates, with RNA allele fractions."""
+    out = []
+    for k, v in enumerate(design.variants):
+        if v.patient != s.patient or v.contig != gene.contig or not gene.start <= v.pos < gene.end:
+            continue
+        ref, alt = v.ref.encode(), v.alt.encode()
+        if gene.strand == "+":
+            t = gene.genome_to_tx(v.pos)
+        else:
+            ref = revcomp(np.frombuffer(ref, np.uint8)).tobytes()
+            alt = revcomp(np.frombuffer(alt, np.uint8)).tobytes()
+            t = gene.genome_to_tx(v.pos + len(v.ref) - 1 if v.ref else v.pos - 1)
+        if t is None:
+            continue
+        out.append(TemplateVariant(t, ref, alt, D.true_vaf(v, matched, design.genes, purity=purity), k))
+    return out
+
+
+def _matched_wes(design: Design, s: D.Sample) -> tuple[D.Sample, float]:
+    """The patient's tumour WES sample closest in time (for clone fractions) and RNA purity (diagnosis)."""
+    wes = [x for x in design.samples if x.patient == s.patient and x.assay == "wes" and x.material != "normal"]
+    matched = min(wes, key=lambda x: abs(x.day - s.day))
+    return matched, wes[0].purity
+
+
+def _fragments_on(rng, tx_len: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    length = np.clip(rng.normal(200, 30, n), 100, tx_len).astype(np.int64)
+    start = (rng.random(n) * (tx_len - length + 1)).astype(np.int64)
+    return start, length
+
+
+def draw_counts(rng, means: dict[str, float], dispersion: dict[str, float], lo=25000, hi=34000) -> dict[str, int]:
+    """Gamma-Poisson (negative binomial) fragment counts per gene; a draw whose library falls
+    outside [lo, hi] fragments is redrawn so every sample stays in the advertised size range."""
+    while True:
+        counts = {n: int(rng.poisson(mu * rng.gamma(1 / dispersion[n], dispersion[n]))) for n, mu in means.items()}
+        if lo <= sum(counts.values()) <= hi:
+            return counts
+
+
+def simulate_rna(design: Design, sample_id: str, outdir: Path) -> dict:
+    """Reverse-stranded RNA-Seq pairs (read 1 antisense). Returns pairs per unit, gene counts, fusion evidence."""
+    s = design.sample(sample_id)
+    rng = make_rng(design.seed, sample_id)
+    matched, purity = _matched_wes(design, s)
+    counts = draw_counts(rng, design.expression[sample_id], design.dispersion)
+    fwd_all, rev_all, keys = [], [], []
+    for gi, (name, gene) in enumerate(design.genes.items()):
+        n = counts[name]
+        template = np.concatenate([gene.tx_seq, POLY_A])
+        start, length = _fragments_on(rng, len(gene.tx_seq), n)
+        tv = _tx_variants(design, gene, s, matched, purity)
+        f, r = fragment_reads(template, start, length, draw_carriers(rng, start, length, tv), tv, RNA_READ_LEN)
+        fwd_all.append(f)
+        rev_all.append(r)
+        keys.append(gi * 10**7 + start)
+    fusion = {}
+    for fu in design.fusions:
+        if fu.patient != s.patient:
+            continue
+        start, length, split, spanning = _fusion_fragments(rng, fu)
+        tv = _fusion_variants(design, fu, matched)
+        template = np.concatenate([fu.seq, POLY_A])
+        f, r = fragment_reads(template, start, length, draw_carriers(rng, start, length, tv), tv, RNA_READ_LEN)
+        fwd_all.append(f)
+        rev_all.append(r)
+        keys.append(10**9 + start)
+        fusion = {"fusion": f"{fu.gene5}::ALK", "fragments": len(start), "split_reads": split, "spanning_pairs": spanning}
+    fwd, rev = np.concatenate(fwd_all), np.concatenate(rev_all)
+    pairs = write_pairs(rng, rev, fwd, np.concatenate(keys), outdir, sample_id, s.units)  # TruSeq stranded: read 1 antisense
+    return {"pairs": pairs, "counts": counts, "fusion": fusion}
+
+
+def _fusion_fragments(rng, fu: D.Fusion):
+    """30-50 junction-containing fragments plus fragments from the rest of the fusion transcript."""
+    n_j = int(rng.integers(30, 51))
+    tx_len = len(fu.seq)
+    n_body = int(round(n_j * (tx_len - 400) / 200))
+    js, jl = [], []
+    while len(js) < n_j:  # fragments containing the junction (>= 1 base each side)
+        st, ln = _fragments_on(rng, tx_len, 1)
+        if st[0] < fu.junction < st[0] + ln[0]:
+            js.append(st[0])
+            jl.append(ln[0])
+    bs, bl = _fragments_on(rng, tx_len, 3 * n_body)
+    keep = ~((bs < fu.junction) & (bs + bl > fu.junction))
+    bs, bl = bs[keep][:n_body], bl[keep][:n_body]
+    js, jl = np.array(js), np.array(jl)
+    crosses = lambda a: (a < fu.junction) & (a + RNA_READ_LEN > fu.junction)  # noqa: E731
+    split_mask = crosses(js) | crosses(js + jl - RNA_READ_LEN)
+    spanning = (~split_mask) & (js + RNA_READ_LEN <= fu.junction) & (js + jl - RNA_READ_LEN >= fu.junction)
+    return np.concatenate([js, bs]), np.concatenate([jl, bl]), int(split_mask.sum()), int(spanning.sum())
+
+
+def _fusion_variants(design: Design, fu: D.Fusion, matched: D.Sample) -> list[TemplateVariant]:
+    """Variants on the fusion allele: somatic at their clone fraction, germline het on haplotype 0 only."""
+    alk, g5 = design.genes["ALK"], design.genes[fu.gene5]
+    a0 = int(alk.tx_starts[FUSION_3P_EXON - 1])
+    out = []
+    for gene, shift, lo in ((g5, 0, 0), (alk, fu.junction - a0, a0)):
+        s = D.Sample(fu.patient, "", "rna", "tumor", 0, "", 1.0)
+        for tv in _tx_variants(design, gene, s, matched, 1.0):
+            if (tv.tpos < fu.junction) if gene is g5 else (tv.tpos >= lo):
+                v = design.variants[tv.key]
+                af = v.ccf.get(matched.sample, 0.0) if v.origin == "somatic" else float(v.zygosity == "hom" or v.haplotype == 0)
+                out.append(TemplateVariant(tv.tpos + shift, tv.ref, tv.alt, af, tv.key))
+    return out

@@ -1,0 +1,154 @@
+# DNA variants per patient: joint candidates over every WES sample, each candidate measured in
+# every sample, annotated, matched to the resistance knowledge base, identity-checked.
+
+
+rule call_candidates:
+    input:
+        bams=get_patient_bams,
+        bais=get_patient_bais,
+        fasta=REF,
+        fai="results/reference/genome.fa.fai",
+        targets="results/reference/targets.bed",
+    output:
+        temp("results/variants/{patient}/candidates.raw.vcf"),
+    params:
+        options=get_freebayes_options,
+    log:
+        "logs/call_candidates/{patient}.log",
+    benchmark:
+        "benchmarks/call_candidates/{patient}.tsv"
+    threads: 1
+    resources:
+        mem_mb=grow_with_attempt(4000),
+        runtime=720,
+    conda:
+        "../envs/freebayes.yaml"
+    shell:
+        # pooled-continuous keeps low-VAF somatic alleles; QUAL is not filtered here (a 4% VAF
+        # allele can have QUAL near 0): the genotyping step decides from the read counts
+        "freebayes -f {input.fasta} --targets {input.targets} {params.options}"
+        " {input.bams} > {output} 2> {log}"
+
+
+rule normalize_candidates:
+    input:
+        vcf="results/variants/{patient}/candidates.raw.vcf",
+        fasta=REF,
+    output:
+        vcf="results/variants/{patient}/candidates.vcf.gz",
+        tbi="results/variants/{patient}/candidates.vcf.gz.tbi",
+    log:
+        "logs/normalize_candidates/{patient}.log",
+    benchmark:
+        "benchmarks/normalize_candidates/{patient}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    conda:
+        "../envs/bcftools.yaml"
+    shell:
+        # split multi-allelic sites, break freebayes' complex haplotype alleles into SNVs and
+        # indels, left-align against the reference, then drop exact duplicates and genotypes
+        "(bcftools norm -f {input.fasta} -m -both -a --atom-overlaps . {input.vcf} -Ou"
+        " | bcftools norm -f {input.fasta} -d exact -Ou"
+        " | bcftools view -G -Oz -o {output.vcf}"
+        " && bcftools index -t {output.vcf}) 2> {log}"
+
+
+rule genotype_timepoints:
+    input:
+        candidates="results/variants/{patient}/candidates.vcf.gz",
+        bams=get_patient_bams,
+        bais=get_patient_bais,
+        fasta=REF,
+        fai="results/reference/genome.fa.fai",
+    output:
+        vcf="results/variants/{patient}/genotypes.vcf.gz",
+        tbi="results/variants/{patient}/genotypes.vcf.gz.tbi",
+    params:
+        samples=get_patient_wes_samples,
+        thresholds=config["genotyping"],
+    log:
+        "logs/genotype_timepoints/{patient}.log",
+    benchmark:
+        "benchmarks/genotype_timepoints/{patient}.tsv"
+    threads: 1
+    resources:
+        mem_mb=grow_with_attempt(2000),
+        runtime=240,
+    conda:
+        "../envs/python.yaml"
+    script:
+        "../scripts/genotype_timepoints.py"
+
+
+rule annotate_variants:
+    input:
+        vcf="results/variants/{patient}/genotypes.vcf.gz",
+        fasta=REF,
+        gff3=config["reference"]["gff3"],
+    output:
+        vcf="results/variants/{patient}.variants.vcf.gz",
+        tbi="results/variants/{patient}.variants.vcf.gz.tbi",
+    log:
+        "logs/annotate_variants/{patient}.log",
+    benchmark:
+        "benchmarks/annotate_variants/{patient}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    conda:
+        "../envs/bcftools.yaml"
+    shell:
+        # --local-csq: each variant on its own. Variants of different timepoints or clones are
+        # not one haplotype, and haplotype-aware csq would renumber the protein across them.
+        "(bcftools csq --local-csq -f {input.fasta} -g {input.gff3} --force"
+        " -Oz -o {output.vcf} {input.vcf}"
+        " && bcftools index -t {output.vcf}) 2> {log}"
+
+
+rule tabulate_variants:
+    input:
+        vcf="results/variants/{patient}.variants.vcf.gz",
+        gff3=config["reference"]["gff3"],
+        markers=config["resistance_markers"],
+    output:
+        "results/variants/{patient}.variants.tsv",
+    params:
+        patient="{patient}",
+        samples=get_patient_wes_samples,
+    log:
+        "logs/tabulate_variants/{patient}.log",
+    benchmark:
+        "benchmarks/tabulate_variants/{patient}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    conda:
+        "../envs/python.yaml"
+    script:
+        "../scripts/tabulate_variants.py"
+
+
+rule check_sample_identity:
+    input:
+        "results/variants/{patient}/genotypes.vcf.gz",
+    output:
+        "results/qc/identity/{patient}.identity.tsv",
+    params:
+        settings=config["identity"],
+    log:
+        "logs/check_sample_identity/{patient}.log",
+    benchmark:
+        "benchmarks/check_sample_identity/{patient}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=15,
+    conda:
+        "../envs/python.yaml"
+    script:
+        "../scripts/check_sample_identity.py"

@@ -1,0 +1,115 @@
+# RNA alignment with STAR (chimeric detection on, gene counts), or an aligned RNA BAM taken
+# as given and counted the way STAR counts.
+
+
+rule build_star_index:
+    input:
+        fasta=REF,
+        gtf=config["reference"]["gtf"],
+    output:
+        directory("results/reference/star"),
+    params:
+        overhang=star_sjdb_overhang(),
+        sa_bases=star_sa_index_bases(),
+    log:
+        "logs/build_star_index/genome.log",
+    benchmark:
+        "benchmarks/build_star_index/genome.tsv"
+    threads: 2
+    resources:
+        mem_mb=star_mem_mb(),
+        runtime=240,
+    conda:
+        "../envs/star.yaml"
+    shell:
+        "(mkdir -p {output}"
+        " && STAR --runMode genomeGenerate --runThreadN {threads} --genomeDir {output}"
+        " --genomeFastaFiles {input.fasta} --sjdbGTFfile {input.gtf}"
+        " --sjdbOverhang {params.overhang} --genomeSAindexNbases {params.sa_bases}"
+        " --outFileNamePrefix {output}/ --outTmpDir {resources.tmpdir}/star_index_$$"
+        ") > {log} 2>&1"
+
+
+rule align_rna:
+    input:
+        unpack(get_rna_fastqs),
+        index="results/reference/star",
+    output:
+        bam="results/rna/{patient}/{sample}.bam",
+        counts="results/rna/{patient}/{sample}.ReadsPerGene.out.tab",
+        junctions="results/rna/{patient}/{sample}.Chimeric.out.junction",
+        final_log="results/qc/star/{patient}/{sample}.Log.final.out",
+    params:
+        prefix="results/rna/{patient}/{sample}.",
+        read_groups=get_rna_read_groups,
+        reads=get_star_read_files,
+        extra=config["rna"]["star_extra"],
+    log:
+        "logs/align_rna/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/align_rna/{patient}/{sample}.tsv"
+    threads: 2
+    resources:
+        mem_mb=star_mem_mb(),
+        runtime=240,
+    conda:
+        "../envs/star.yaml"
+    shell:
+        # chimeric alignments go into the BAM (WithinBAM) and the junction table, so fusions
+        # can be called from either; SortedByCoordinate BAM for coverage and counting
+        "(STAR --runThreadN {threads} --genomeDir {input.index}"
+        " --readFilesIn {params.reads} --readFilesCommand gzip -dc"
+        " --outFileNamePrefix {params.prefix} --outTmpDir {resources.tmpdir}/star_$$"
+        " --outSAMtype BAM SortedByCoordinate --outSAMattrRGline {params.read_groups}"
+        " --outSAMattributes NH HI AS nM NM ch --outSAMstrandField intronMotif"
+        " --quantMode GeneCounts"
+        " --chimSegmentMin 12 --chimJunctionOverhangMin 8 --chimMultimapNmax 0"
+        " --chimOutType Junctions WithinBAM SoftClip"
+        " --alignSJstitchMismatchNmax 5 -1 5 5 {params.extra}"
+        " && mv {params.prefix}Aligned.sortedByCoord.out.bam {output.bam}"
+        " && mv {params.prefix}Log.final.out {output.final_log}"
+        " && samtools index {output.bam}"
+        ") > {log} 2>&1"
+
+
+rule import_rna_bam:
+    input:
+        get_bam_unit,
+    output:
+        bam="results/rna/{patient}/{sample}.imported.bam",
+        bai="results/rna/{patient}/{sample}.imported.bam.bai",
+    log:
+        "logs/import_rna_bam/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/import_rna_bam/{patient}/{sample}.tsv"
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    conda:
+        "../envs/samtools.yaml"
+    shell:
+        # sorted and indexed here whatever order it came in; alignments are not changed
+        "(samtools sort -@ {threads} -m 1G -T {output.bam}.tmp -o {output.bam} {input}"
+        " && samtools index {output.bam}) 2> {log}"
+
+
+rule count_rna_bam:
+    input:
+        bam="results/rna/{patient}/{sample}.imported.bam",
+        bai="results/rna/{patient}/{sample}.imported.bam.bai",
+        gtf=config["reference"]["gtf"],
+    output:
+        "results/rna/{patient}/{sample}.imported.ReadsPerGene.out.tab",
+    log:
+        "logs/count_rna_bam/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/count_rna_bam/{patient}/{sample}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    conda:
+        "../envs/python.yaml"
+    script:
+        "../scripts/count_reads_per_gene.py"

@@ -1,0 +1,26 @@
+# Cohort gene-count matrix from the per-sample gene counts (STAR GeneCounts, or the same
+# counting applied to imported BAMs).
+
+
+rule build_count_matrix:
+    input:
+        counts=get_rna_gene_counts(),
+        gtf=config["reference"]["gtf"],
+    output:
+        counts="results/expression/counts.tsv",
+        summary="results/qc/star/counts_summary.tsv",
+    params:
+        samples=rna_sample_ids(),
+        strandedness=config["rna"]["strandedness"],
+    log:
+        "logs/build_count_matrix/cohort.log",
+    benchmark:
+        "benchmarks/build_count_matrix/cohort.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    conda:
+        "../envs/python.yaml"
+    script:
+        "../scripts/build_count_matrix.py"

@@ -1,0 +1,261 @@
+"""Statistics and classification for scripts/genotype_timepoints.py.
+
+Everything here works on plain read counts, so it is tested without BAMs:
+VAF with a Wilson interval, the detection limit backing "not detected",
+per-sample status, and the per-variant origin (germline / somatic / artefact).
+"""
+
+import copy
+import math
+from functools import lru_cache
+
+from scipy.special import betaincinv
+
+MATERIALS = ("normal", "tumor", "cfdna")
+# count columns per site and sample: ref_fwd ref_rev alt_fwd alt_rev other alt_mapq_sum
+N_COLS = 6
+
+# Defaults of snakemake.params.thresholds (config.yaml holds the same values).
+DEFAULT_THRESHOLDS = {
+    "min_mapq": 20,  # reads below are not counted
+    "min_baseq": 20,  # bases (SNV/MNV) or indel anchor bases below are not counted
+    "min_depth": 10,  # ref + alt below it: not_covered
+    "tumor": {"min_alt_reads": 3, "min_vaf": 0.02},
+    "cfdna": {"min_alt_reads": 4, "min_vaf": 0.005},
+    "normal": {"min_alt_reads": 2, "min_vaf": 0.02},
+    "germline_min_normal_vaf": 0.2,  # normal VAF at or above: germline
+    "tumor_in_normal": 0.05,  # normal VAF allowed, as a fraction of the max tumour VAF
+    "strand_bias_min_p": 1e-3,  # Fisher p below it (and one-sided alt): artefact
+    "strand_bias_max_fraction": 0.1,  # alt forward fraction < this or > 1 - this
+    "min_mean_alt_mapq": 30,  # mean MAPQ of alt reads below it: artefact
+    "tumor_only_germline_het_vaf": [0.35, 0.65],  # tumour-only heuristic, see classify_origin
+    "tumor_only_germline_hom_vaf": 0.95,
+    "hom_alt_min_vaf": 0.9,  # GT 1/1 at or above this VAF
+    "indel_flank_bp": 3,  # aligned bases a read needs on each side of an indel's repeat
+}
+
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
+
+
+def merge_thresholds(given):
+    """Return DEFAULT_THRESHOLDS updated with ``given`` (per-material dicts merged key by key).
+
+    Unknown keys raise ValueError, so a typo in config.yaml cannot pass silently.
+    """
+    merged = copy.deepcopy(DEFAULT_THRESHOLDS)
+    for key, value in (given or {}).items():
+        if key not in merged:
+            raise ValueError(
+                f"unknown genotyping threshold {key!r}; known: {', '.join(sorted(merged))}"
+            )
+        if key in MATERIALS:
+            unknown = set(value) - set(merged[key])
+            if unknown:
+                raise ValueError(f"unknown keys in thresholds[{key!r}]: {sorted(unknown)}")
+            merged[key].update(value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def validate_samples(samples, bams):
+    """Check params.samples against input.bams; raise ValueError with the problem."""
+    if len(samples) != len(bams):
+        raise ValueError(f"{len(samples)} samples in params.samples but {len(bams)} BAMs")
+    ids = [s["sample_id"] for s in samples]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"duplicate sample_id in params.samples: {ids}")
+    for s in samples:
+        if s["material"] not in MATERIALS:
+            raise ValueError(
+                f"sample {s['sample_id']}: material {s['material']!r} not in {MATERIALS}"
+            )
+
+
+def wilson_interval(alt, depth, z=Z95):
+    """Wilson score interval for alt/depth; (None, None) when depth is 0.
+
+    Chosen over the Wald interval because it stays inside [0, 1] and is not
+    degenerate at 0 or depth alt reads, which is where detection limits live.
+    """
+    if depth <= 0:
+        return None, None
+    p = alt / depth
+    z2 = z * z
+    denom = 1.0 + z2 / depth
+    centre = (p + z2 / (2 * depth)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / depth + z2 / (4 * depth * depth))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@lru_cache(maxsize=65536)
+def detection_limit(depth, min_alt_reads, min_vaf=0.0, power=0.95):
+    """Smallest VAF detected with probability >= ``power`` at this depth.
+
+    Solves P(Binomial(depth, f) >= min_alt_reads) = power for f, then returns
+    max(f, min_vaf). The binomial tail equals the regularized incomplete beta
+    I_f(k, n - k + 1), so f = betaincinv(k, n - k + 1, power) exactly (no
+    root finding). None when depth < min_alt_reads (undetectable at any VAF).
+    """
+    if depth < max(min_alt_reads, 1):
+        return None
+    if min_alt_reads <= 0:
+        return float(min_vaf)
+    f = float(betaincinv(min_alt_reads, depth - min_alt_reads + 1, power))
+    return max(f, float(min_vaf))
+
+
+def sample_status(alt, depth, material, thr):
+    """``not_covered`` (depth < min_depth), ``detected`` or ``not_detected``."""
+    if depth < thr["min_depth"]:
+        return "not_covered"
+    mat = thr[material]
+    if alt >= mat["min_alt_reads"] and alt / depth >= mat["min_vaf"]:
+        return "detected"
+    return "not_detected"
+
+
+def genotype(status, vaf, thr):
+    """GT tuple: ./. not covered, 0/0 not detected, 0/1 detected, 1/1 detected at high VAF."""
+    if status == "not_covered":
+        return (None, None)
+    if status == "not_detected":
+        return (0, 0)
+    return (1, 1) if vaf >= thr["hom_alt_min_vaf"] else (0, 1)
+
+
+def _log_choose(n, k):
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def strand_bias_p(ref_fwd, ref_rev, alt_fwd, alt_rev):
+    """Two-sided Fisher exact p of the 2x2 strand table (1.0 without alt reads).
+
+    Same definition as scipy.stats.fisher_exact (sum over tables with the observed margins
+    that are at most as likely as the observed one), written out because importing
+    scipy.stats costs ~1 s per job, more than counting a small patient.
+    """
+    if alt_fwd + alt_rev == 0:
+        return 1.0
+    row, col, n = ref_fwd + ref_rev, ref_fwd + alt_fwd, ref_fwd + ref_rev + alt_fwd + alt_rev
+    denom = _log_choose(n, col)
+
+    def log_p(x):  # x = ref_fwd of a table with the same margins
+        return _log_choose(row, x) + _log_choose(n - row, col - x) - denom
+
+    observed = log_p(ref_fwd) + 1e-7  # relative tolerance, as scipy
+    xs = range(max(0, col - (n - row)), min(row, col) + 1)
+    return min(1.0, sum(math.exp(lp) for lp in map(log_p, xs) if lp <= observed))
+
+
+def _fmt(x):
+    return f"{x:.3g}"
+
+
+def classify_origin(samples, thr):
+    """Origin of one variant across all samples of a patient.
+
+    ``samples``: list of dicts with keys material, status, ref, alt, ref_fwd,
+    ref_rev, alt_fwd, alt_rev, alt_mapq_sum. Returns (origin, reason) where
+    origin is germline | somatic | artefact and reason is a short VCF-safe
+    string (``key:value`` items joined by ``|``; VCF 4.2 forbids ``=`` in INFO values).
+
+    Order of the rules (first match wins):
+      1. artefact ``not_detected``: detected in no sample.
+      2. germline: a normal is detected with VAF >= germline_min_normal_vaf
+         (counts of several normals are pooled).
+      3. artefact ``strand_bias``: pooled over detected samples, Fisher p <
+         strand_bias_min_p and the alt forward fraction outside
+         [strand_bias_max_fraction, 1 - strand_bias_max_fraction].
+      4. artefact ``low_alt_mapq``: mean MAPQ of alt reads in detected samples.
+      5. artefact ``normal_vaf``: normal alt >= normal min_alt_reads and normal
+         VAF > tumor_in_normal x the highest tumour/cfDNA VAF (below germline level).
+      6. Tumour-only heuristic (no normal sample at all): germline when every
+         detected tumour/cfDNA VAF lies in tumor_only_germline_het_vaf (a
+         heterozygous germline site stays near 0.5 across timepoints) or every
+         one is >= tumor_only_germline_hom_vaf. A clonal somatic variant in a
+         pure tumour with LOH can look the same: this is a heuristic only.
+      7. somatic: detected in at least one tumour/cfDNA sample.
+      8. otherwise (detected only in the normal, below germline level): artefact.
+    """
+    detected = [s for s in samples if s["status"] == "detected"]
+    if not detected:
+        return "artefact", "not_detected"
+
+    normals = [s for s in samples if s["material"] == "normal"]
+    n_ref = sum(s["ref"] for s in normals)
+    n_alt = sum(s["alt"] for s in normals)
+    normal_vaf = n_alt / (n_ref + n_alt) if n_ref + n_alt else None
+    normal_detected = any(s["status"] == "detected" for s in normals)
+    if normal_detected and normal_vaf >= thr["germline_min_normal_vaf"]:
+        return "germline", f"normal_vaf:{_fmt(normal_vaf)}"
+
+    table = [sum(s[k] for s in detected) for k in ("ref_fwd", "ref_rev", "alt_fwd", "alt_rev")]
+    alt_total = table[2] + table[3]
+    fwd_frac = table[2] / alt_total
+    lim = thr["strand_bias_max_fraction"]
+    if fwd_frac < lim or fwd_frac > 1 - lim:
+        p = strand_bias_p(*table)
+        if p < thr["strand_bias_min_p"]:
+            return "artefact", f"strand_bias_p:{p:.2g}"
+
+    mean_mapq = sum(s["alt_mapq_sum"] for s in detected) / alt_total
+    if mean_mapq < thr["min_mean_alt_mapq"]:
+        return "artefact", f"low_alt_mapq:{mean_mapq:.1f}"
+
+    tumours = [s for s in samples if s["material"] != "normal"]
+    tumour_vafs = [s["alt"] / (s["ref"] + s["alt"]) for s in tumours if s["ref"] + s["alt"]]
+    max_tumour_vaf = max(tumour_vafs, default=0.0)
+    if (
+        normal_vaf is not None
+        and n_alt >= thr["normal"]["min_alt_reads"]
+        and normal_vaf > thr["tumor_in_normal"] * max_tumour_vaf
+    ):
+        return "artefact", f"normal_vaf:{_fmt(normal_vaf)}|max_tumor_vaf:{_fmt(max_tumour_vaf)}"
+
+    det_tumours = [s for s in detected if s["material"] != "normal"]
+    if not det_tumours:
+        return "artefact", f"normal_only_vaf:{_fmt(normal_vaf)}"
+    det_vafs = [s["alt"] / (s["ref"] + s["alt"]) for s in det_tumours]
+    if not normals:
+        lo, hi = thr["tumor_only_germline_het_vaf"]
+        n = len(det_vafs)
+        if all(lo <= v <= hi for v in det_vafs):
+            return "germline", f"tumor_only_het_vafs:{'/'.join(map(_fmt, det_vafs))}|n:{n}"
+        if all(v >= thr["tumor_only_germline_hom_vaf"] for v in det_vafs):
+            return "germline", f"tumor_only_hom_vafs:{'/'.join(map(_fmt, det_vafs))}|n:{n}"
+        return "somatic", f"tumor_only_max_vaf:{_fmt(max(det_vafs))}"
+    normal_txt = _fmt(normal_vaf) if normal_vaf is not None else "NA"
+    return "somatic", f"normal_vaf:{normal_txt}|max_tumor_vaf:{_fmt(max(det_vafs))}"
+
+
+def summarize(row, material, thr):
+    """Per-sample record (counts, VAF, Wilson bounds, detection limit, status, GT)."""
+    rf, rr, af, ar, other, mq = (int(x) for x in row)
+    ref, alt = rf + rr, af + ar
+    depth = ref + alt
+    status = sample_status(alt, depth, material, thr)
+    vaf = alt / depth if depth else None
+    lo, hi = wilson_interval(alt, depth)
+    mat = thr[material]
+    dl = None
+    if status != "not_covered":
+        dl = detection_limit(depth, mat["min_alt_reads"], mat["min_vaf"])
+    return {
+        "material": material,
+        "status": status,
+        "ref": ref,
+        "alt": alt,
+        "depth": depth,
+        "ref_fwd": rf,
+        "ref_rev": rr,
+        "alt_fwd": af,
+        "alt_rev": ar,
+        "other": other,
+        "alt_mapq_sum": mq,
+        "vaf": vaf,
+        "vaf_low": lo,
+        "vaf_high": hi,
+        "dl": dl,
+        "gt": genotype(status, vaf, thr),
+    }
