@@ -1,8 +1,10 @@
 """Germline-SNP concordance between every pair of a patient's WES samples.
 
 A sample swap or a mislabelled tube shows as low concordance at germline sites. Sites used:
-candidates that look germline (VAF ≥ het_min) in at least one sample, with at least
-``min_depth`` reads in both samples of a pair. Each sample's genotype there is called from its
+candidates the genotyper classified germline (INFO/ORIGIN; clonal somatic variants would look
+like heterozygous SNPs in the tumours and not in the normal), with at least ``min_depth`` reads
+in both samples of a pair. A swapped normal still shows: its own SNPs are then missing from
+every other sample. Each sample's genotype there is called from its
 VAF (0 below ``absent_max``, 1 between het_min and hom_min, 2 from hom_min; in between:
 ambiguous, skipped). Tumours with copy changes or LOH shift some heterozygous VAFs, so the
 thresholds are loose and the warning level is below 1.
@@ -55,13 +57,15 @@ def concordance(site_vafs, samples, settings):
 
 
 def read_sites(vcf_path):
-    """Sample ids and, per site, sample → (alt reads, depth) from the genotyped VCF."""
+    """Sample ids and, per germline site, sample → (alt reads, depth) from the genotyped VCF."""
     import pysam
 
     sites = []
     with pysam.VariantFile(vcf_path) as vcf:
         samples = list(vcf.header.samples)
         for record in vcf:
+            if record.info.get("ORIGIN") != "germline":
+                continue
             site = {}
             for name in samples:
                 ad = record.samples[name].get("AD")

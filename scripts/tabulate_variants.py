@@ -42,19 +42,57 @@ def canonical_transcripts(gff3_path):
 def protein_hgvs(aa_change):
     """csq's amino-acid change as HGVS-style one-letter protein notation.
 
-    "1196L>1196Q" → "p.L1196Q"; "61Q>61*" → "p.Q61*"; "1196L" → "p.L1196="; longer changes
-    (in-frame indels, frameshifts) keep csq's own notation behind "p." so nothing is lost.
+    "1196L>1196Q" → "p.L1196Q"; "61Q>61*" → "p.Q61*"; "1196L" → "p.L1196="; in-frame changes:
+    "4SA>4S" → "p.A5del", "56VS>56VDS" → "p.V56_S57insD"; when csq gives only one residue
+    beside an insertion, the equivalent delins: "56V>56VD" → "p.V56delinsVD",
+    "47A>47QA" → "p.A47delinsQA";
+    anything else (frameshifts, csq's other forms) keeps csq's notation behind "p.".
     """
     if not aa_change:
         return ""
     match = _AA_CHANGE.match(aa_change)
-    if match:
-        pos, ref, alt_pos, alt = match.groups()
-        if alt is None:
-            return f"p.{ref}{pos}=" if len(ref) == 1 else f"p.{aa_change}"
-        if len(ref) == 1 and len(alt) == 1 and pos == alt_pos:
-            return f"p.{ref}{pos}{alt}"
-    return f"p.{aa_change}"
+    if not match:
+        return f"p.{aa_change}"
+    pos, ref, alt_pos, alt = match.groups()
+    pos = int(pos)
+    if alt is None:
+        return f"p.{ref}{pos}=" if len(ref) == 1 else f"p.{aa_change}"
+    if int(alt_pos) != pos:
+        return f"p.{aa_change}"
+    if len(ref) == 1 and len(alt) == 1:
+        return f"p.{ref}{pos}{alt}"
+    return _inframe_hgvs(pos, ref, alt) or f"p.{aa_change}"
+
+
+def _inframe_hgvs(pos, ref, alt):
+    """HGVS for ref residues ``ref`` (from ``pos``) replaced by ``alt``: del, ins or delins."""
+    k = 0
+    while k < min(len(ref), len(alt)) and ref[k] == alt[k]:
+        k += 1
+    tail = 0
+    while tail < min(len(ref), len(alt)) - k and ref[-1 - tail] == alt[-1 - tail]:
+        tail += 1
+    removed, added = ref[k : len(ref) - tail], alt[k : len(alt) - tail]
+    start = pos + k
+
+    def span(residues, first):
+        last = first + len(residues) - 1
+        return f"{residues[0]}{first}" + (f"_{residues[-1]}{last}" if last > first else "")
+
+    if "*" in ref + alt:
+        return None
+    if removed and not added:
+        return f"p.{span(removed, start)}del"
+    if added and not removed:
+        if k and tail:
+            return f"p.{ref[k - 1]}{start - 1}_{ref[k]}{start}ins{added}"
+        # csq gives only one flanking residue: an equivalent delins on it (valid HGVS)
+        if k:
+            return f"p.{ref[k - 1]}{start - 1}delins{ref[k - 1]}{added}"
+        return f"p.{ref[k]}{start}delins{added}{ref[k]}"
+    if removed and added:
+        return f"p.{span(removed, start)}delins{added}"
+    return None
 
 
 def pick_consequence(bcsq, canonical):

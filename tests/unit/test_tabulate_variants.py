@@ -18,7 +18,13 @@ from tabulate_variants import (
         ("61Q>61K", "p.Q61K"),
         ("61Q>61*", "p.Q61*"),
         ("1196L", "p.L1196="),
-        ("746ELREA>746A", "p.746ELREA>746A"),  # in-frame deletion: csq's notation kept
+        ("4SA>4S", "p.A5del"),
+        ("746ELREAT>746T", "p.E746_A750del"),
+        ("56VS>56VDS", "p.V56_S57insD"),
+        ("56V>56VD", "p.V56delinsVD"),
+        ("47A>47QA", "p.A47delinsQA"),
+        ("10AB>10CD", "p.A10_B11delinsCD"),
+        ("100E..>100X", "p.100E..>100X"),  # other forms keep csq's notation
         ("", ""),
     ],
 )

@@ -1,0 +1,127 @@
+"""DNA arm on the demo cohort, checked against its truth: the resistance mutations appear when
+the drug stops working, "absent before" is backed by depth, and nothing else is called."""
+
+import pandas as pd
+import pytest
+
+PATIENTS = ("IMT01", "IMT02", "NB01")
+KEY = ["sample_id", "contig", "pos", "ref", "alt"]
+
+
+@pytest.fixture(scope="module")
+def variants(demo_results):
+    tables = [
+        pd.read_csv(demo_results / "variants" / f"{p}.variants.tsv", sep="\t", dtype={"pos": int})
+        for p in PATIENTS
+    ]
+    return pd.concat(tables, ignore_index=True)
+
+
+def row(variants, sample, gene, protein):
+    found = variants[
+        (variants.sample_id == sample) & (variants.gene == gene) & (variants.protein == protein)
+    ]
+    assert len(found) == 1, f"{gene} {protein} in {sample}: {len(found)} rows"
+    return found.iloc[0]
+
+
+def true_vaf(truth, sample, gene, protein):
+    t = truth["variants"]
+    return float(
+        t[(t.sample_id == sample) & (t.gene == gene) & (t.protein == protein)].true_vaf.iloc[0]
+    )
+
+
+def test_columns_are_the_public_interface(variants):
+    assert list(variants.columns) == [
+        "patient_id", "sample_id", "day", "material", "contig", "pos", "ref", "alt", "gene",
+        "consequence", "protein", "transcript", "ref_reads", "alt_reads", "depth", "vaf",
+        "vaf_low", "vaf_high", "detection_limit", "status", "origin", "resistance",
+    ]  # fmt: skip
+
+
+def test_alk_l1196q_appears_at_alectinib_relapse(variants, truth):
+    relapse = row(variants, "IMT01-T2", "ALK", "p.L1196Q")
+    assert relapse.status == "detected" and relapse.origin == "somatic"
+    assert abs(relapse.vaf - true_vaf(truth, "IMT01-T2", "ALK", "p.L1196Q")) <= 0.07
+    assert relapse.vaf_low < relapse.vaf < relapse.vaf_high
+    assert relapse.consequence == "missense" and relapse.day == 300
+    assert "alectinib: resistance" in relapse.resistance
+    assert "ceritinib: response" in relapse.resistance
+    for earlier in ("IMT01-T0", "IMT01-T1"):
+        before = row(variants, earlier, "ALK", "p.L1196Q")
+        assert before.status == "not_detected", earlier
+        assert before.detection_limit < 0.05, (earlier, before.detection_limit)
+    assert row(variants, "IMT01-N", "ALK", "p.L1196Q").status == "not_detected"
+
+
+def test_nb01_f1174l_throughout_and_nras_q61k_only_at_relapse(variants, truth):
+    for sample in ("NB01-T0", "NB01-P2"):
+        f1174l = row(variants, sample, "ALK", "p.F1174L")
+        assert f1174l.status == "detected", sample
+        assert abs(f1174l.vaf - true_vaf(truth, sample, "ALK", "p.F1174L")) <= 0.05
+    q61k = row(variants, "NB01-P2", "NRAS", "p.Q61K")
+    assert q61k.status == "detected" and q61k.material == "cfdna" and q61k.origin == "somatic"
+    assert abs(q61k.vaf - true_vaf(truth, "NB01-P2", "NRAS", "p.Q61K")) <= 0.03
+    assert "lorlatinib: resistance" in q61k.resistance
+    for sample in ("NB01-N", "NB01-T0"):
+        assert row(variants, sample, "NRAS", "p.Q61K").status == "not_detected", sample
+
+
+def test_every_true_somatic_variant_found_at_its_timepoints(variants, truth):
+    t = truth["variants"]
+    somatic = t[t.origin == "somatic"].merge(variants, on=KEY, how="left")
+    assert somatic.status.notna().all(), somatic[somatic.status.isna()][KEY]
+    present = somatic[somatic.true_vaf >= 0.03]
+    missed = present[present.status != "detected"]
+    assert missed.empty, missed[KEY + ["true_vaf", "vaf", "status"]]
+    assert (present.origin_y == "somatic").all(), present[present.origin_y != "somatic"][KEY]
+    absent = somatic[somatic.true_vaf == 0]
+    called = absent[absent.status == "detected"]
+    assert called.empty, called[KEY + ["vaf"]]
+
+
+def test_no_somatic_call_outside_the_truth_above_vaf_005(variants, truth):
+    calls = variants[
+        (variants.origin == "somatic") & (variants.status == "detected") & (variants.vaf > 0.05)
+    ]
+    known = truth["variants"][KEY]
+    extra = calls.merge(known, on=KEY, how="left", indicator=True)
+    extra = extra[extra._merge == "left_only"]
+    assert extra.empty, extra[KEY + ["vaf", "alt_reads", "depth"]]
+
+
+def test_germline_snps_labelled_germline(variants, truth):
+    t = truth["variants"]
+    germline = t[t.origin == "germline"].merge(variants, on=KEY, how="left")
+    assert germline.origin_y.notna().all(), "germline SNPs missing from the table"
+    assert (germline.origin_y == "germline").all(), germline[germline.origin_y != "germline"][KEY]
+
+
+def test_subclone_lost_under_therapy(variants, truth):
+    t = truth["variants"]
+    sub = t[(t.patient_id == "IMT02") & (t.origin == "somatic")]
+    shrinking = sub.groupby(["contig", "pos"]).true_vaf.agg(list)
+    lost = [k for k, v in shrinking.items() if v[1] > 0.08 and v[-1] == 0]  # N, T0, T1, T2
+    assert lost, "the truth should hold a subclone lost by T2"
+    contig, pos = lost[0]
+    tracked = variants[(variants.contig == contig) & (variants.pos == pos)].set_index("sample_id")
+    assert tracked.loc["IMT02-T0", "status"] == "detected"
+    assert tracked.loc["IMT02-T2", "status"] == "not_detected"
+    assert tracked.loc["IMT02-T2", "detection_limit"] < 0.05
+
+
+def test_identity_check_finds_no_swap(demo_results):
+    for patient in PATIENTS:
+        table = pd.read_csv(demo_results / "qc" / "identity" / f"{patient}.identity.tsv", sep="\t")
+        assert len(table) >= 3
+        assert (table.verdict == "same_individual").all(), table
+
+
+def test_vcf_carries_the_detection_limit(demo_results):
+    import pysam
+
+    with pysam.VariantFile(str(demo_results / "variants" / "IMT01.variants.vcf.gz")) as vcf:
+        assert {"AD", "DP", "AF", "AFLO", "AFHI", "DL", "ST"} <= set(vcf.header.formats)
+        assert "BCSQ" in vcf.header.info and "ORIGIN" in vcf.header.info
+        assert list(vcf.header.samples) == ["IMT01-N", "IMT01-T0", "IMT01-T1", "IMT01-T2"]
