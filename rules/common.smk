@@ -126,7 +126,11 @@ def get_unit_bams(wildcards):
 def get_bam_unit(wildcards):
     """The user's aligned BAM/CRAM of a unit (DNA) or of the sample's only unit (RNA)."""
     units = UNITS[wildcards.sample]
-    unit = units[wildcards.unit] if hasattr(wildcards, "unit") else next(iter(units.values()))
+    unit = (
+        units[wildcards.unit]
+        if hasattr(wildcards, "unit")
+        else next(iter(units.values()))
+    )
     return unit["bam"]
 
 
@@ -144,7 +148,9 @@ def get_star_read_files(wildcards, input):
 def get_rna_read_groups(wildcards):
     """STAR's --outSAMattrRGline: one read group per unit, in --readFilesIn order."""
     s, platform = wildcards.sample, config["reads"]["platform"]
-    return " , ".join(f"ID:{s}.{u} SM:{s} LB:{s} PU:{u} PL:{platform}" for u in UNITS[s])
+    return " , ".join(
+        f"ID:{s}.{u} SM:{s} LB:{s} PU:{u} PL:{platform}" for u in UNITS[s]
+    )
 
 
 def rna_is_imported(sample):
@@ -198,9 +204,11 @@ def get_patient_fusion_calls(wildcards):
 
 
 def get_patient_imbalance(wildcards):
-    """Per-sample kinase 3'/5' imbalance tables of the patient's RNA samples."""
+    """Per-sample kinase 3'-to-5' imbalance tables of the patient's RNA samples."""
     p = wildcards.patient
-    return [f"results/fusions/{p}/{s}.kinase_imbalance.tsv" for s in samples_of(p, "rna")]
+    return [
+        f"results/fusions/{p}/{s}.kinase_imbalance.tsv" for s in samples_of(p, "rna")
+    ]
 
 
 def _genome_bases():
@@ -284,7 +292,9 @@ def final_outputs():
         for u, unit in units.items()
         if "fq1" in unit
     ]
-    coverage = _sample_paths("results/qc/coverage/{patient}/{sample}.mosdepth.summary.txt", "wes")
+    coverage = _sample_paths(
+        "results/qc/coverage/{patient}/{sample}.mosdepth.summary.txt", "wes"
+    )
     wes_patients = [p for p in PATIENTS if samples_of(p, "wes")]
     rna_patients = [p for p in PATIENTS if samples_of(p, "rna")]
     variants = [f"results/variants/{p}.variants.tsv" for p in wes_patients]

@@ -36,18 +36,18 @@ rule import_dna_bam:
         fasta=REF,
     output:
         temp("results/align/{patient}/{sample}.{unit}.imported.bam"),
-    params:
-        read_group=get_read_group,
     log:
         "logs/import_dna_bam/{patient}/{sample}.{unit}.log",
     benchmark:
         "benchmarks/import_dna_bam/{patient}/{sample}.{unit}.tsv"
+    conda:
+        "../envs/samtools.yaml"
     threads: 2
     resources:
         mem_mb=grow_with_attempt(4000),
         runtime=240,
-    conda:
-        "../envs/samtools.yaml"
+    params:
+        read_group=get_read_group,
     shell:
         # no realignment: mates are regrouped to add markdup's mate tags, and every read
         # gets this unit's read group so the sample name is the sheet's

@@ -11,18 +11,18 @@ rule call_candidates:
         targets="results/reference/targets.bed",
     output:
         temp("results/variants/{patient}/candidates.raw.vcf"),
-    params:
-        options=get_freebayes_options,
     log:
         "logs/call_candidates/{patient}.log",
     benchmark:
         "benchmarks/call_candidates/{patient}.tsv"
+    conda:
+        "../envs/freebayes.yaml"
     threads: 1
     resources:
         mem_mb=grow_with_attempt(4000),
         runtime=720,
-    conda:
-        "../envs/freebayes.yaml"
+    params:
+        options=get_freebayes_options,
     shell:
         # pooled-continuous keeps low-VAF somatic alleles; QUAL is not filtered here (a 4% VAF
         # allele can have QUAL near 0): the genotyping step decides from the read counts
@@ -41,12 +41,12 @@ rule normalize_candidates:
         "logs/normalize_candidates/{patient}.log",
     benchmark:
         "benchmarks/normalize_candidates/{patient}.tsv"
+    conda:
+        "../envs/bcftools.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=60,
-    conda:
-        "../envs/bcftools.yaml"
     shell:
         # split multi-allelic sites, break freebayes' complex haplotype alleles into SNVs and
         # indels, left-align against the reference, then drop exact duplicates and genotypes
@@ -66,19 +66,19 @@ rule genotype_timepoints:
     output:
         vcf="results/variants/{patient}/genotypes.vcf.gz",
         tbi="results/variants/{patient}/genotypes.vcf.gz.tbi",
-    params:
-        samples=get_patient_wes_samples,
-        thresholds=config["genotyping"],
     log:
         "logs/genotype_timepoints/{patient}.log",
     benchmark:
         "benchmarks/genotype_timepoints/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=grow_with_attempt(2000),
         runtime=240,
-    conda:
-        "../envs/python.yaml"
+    params:
+        samples=get_patient_wes_samples,
+        thresholds=config["genotyping"],
     script:
         "../scripts/genotype_timepoints.py"
 
@@ -95,12 +95,12 @@ rule annotate_variants:
         "logs/annotate_variants/{patient}.log",
     benchmark:
         "benchmarks/annotate_variants/{patient}.tsv"
+    conda:
+        "../envs/bcftools.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../envs/bcftools.yaml"
     shell:
         # --local-csq: each variant on its own. Variants of different timepoints or clones are
         # not one haplotype, and haplotype-aware csq would renumber the protein across them.
@@ -116,19 +116,19 @@ rule tabulate_variants:
         markers=config["resistance_markers"],
     output:
         "results/variants/{patient}.variants.tsv",
-    params:
-        patient="{patient}",
-        samples=get_patient_wes_samples,
     log:
         "logs/tabulate_variants/{patient}.log",
     benchmark:
         "benchmarks/tabulate_variants/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=30,
-    conda:
-        "../envs/python.yaml"
+    params:
+        patient="{patient}",
+        samples=get_patient_wes_samples,
     script:
         "../scripts/tabulate_variants.py"
 
@@ -138,17 +138,17 @@ rule check_sample_identity:
         "results/variants/{patient}/genotypes.vcf.gz",
     output:
         "results/qc/identity/{patient}.identity.tsv",
-    params:
-        settings=config["identity"],
     log:
         "logs/check_sample_identity/{patient}.log",
     benchmark:
         "benchmarks/check_sample_identity/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=15,
-    conda:
-        "../envs/python.yaml"
+    params:
+        settings=config["identity"],
     script:
         "../scripts/check_sample_identity.py"

@@ -8,19 +8,19 @@ rule build_star_index:
         gtf=config["reference"]["gtf"],
     output:
         directory("results/reference/star"),
-    params:
-        overhang=star_sjdb_overhang(),
-        sa_bases=star_sa_index_bases(),
     log:
         "logs/build_star_index/genome.log",
     benchmark:
         "benchmarks/build_star_index/genome.tsv"
+    conda:
+        "../envs/star.yaml"
     threads: 2
     resources:
         mem_mb=star_mem_mb(),
         runtime=240,
-    conda:
-        "../envs/star.yaml"
+    params:
+        overhang=star_sjdb_overhang(),
+        sa_bases=star_sa_index_bases(),
     shell:
         "(mkdir -p {output}"
         " && STAR --runMode genomeGenerate --runThreadN {threads} --genomeDir {output}"
@@ -39,21 +39,21 @@ rule align_rna:
         counts="results/rna/{patient}/{sample}.ReadsPerGene.out.tab",
         junctions="results/rna/{patient}/{sample}.Chimeric.out.junction",
         final_log="results/qc/star/{patient}/{sample}.Log.final.out",
+    log:
+        "logs/align_rna/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/align_rna/{patient}/{sample}.tsv"
+    conda:
+        "../envs/star.yaml"
+    threads: 2
+    resources:
+        mem_mb=star_mem_mb(),
+        runtime=240,
     params:
         prefix="results/rna/{patient}/{sample}.",
         read_groups=get_rna_read_groups,
         reads=get_star_read_files,
         extra=config["rna"]["star_extra"],
-    log:
-        "logs/align_rna/{patient}/{sample}.log",
-    benchmark:
-        "benchmarks/align_rna/{patient}/{sample}.tsv"
-    threads: 2
-    resources:
-        mem_mb=star_mem_mb(),
-        runtime=240,
-    conda:
-        "../envs/star.yaml"
     shell:
         # chimeric alignments go into the BAM (WithinBAM) and the junction table, so fusions
         # can be called from either; SortedByCoordinate BAM for coverage and counting
@@ -82,12 +82,12 @@ rule import_rna_bam:
         "logs/import_rna_bam/{patient}/{sample}.log",
     benchmark:
         "benchmarks/import_rna_bam/{patient}/{sample}.tsv"
+    conda:
+        "../envs/samtools.yaml"
     threads: 2
     resources:
         mem_mb=4000,
         runtime=120,
-    conda:
-        "../envs/samtools.yaml"
     shell:
         # sorted and indexed here whatever order it came in; alignments are not changed
         "(samtools sort -@ {threads} -m 1G -T {output.bam}.tmp -o {output.bam} {input}"
@@ -105,11 +105,11 @@ rule count_rna_bam:
         "logs/count_rna_bam/{patient}/{sample}.log",
     benchmark:
         "benchmarks/count_rna_bam/{patient}/{sample}.tsv"
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=120,
-    conda:
-        "../envs/python.yaml"
     script:
         "../scripts/count_reads_per_gene.py"

@@ -9,18 +9,18 @@ rule build_count_matrix:
     output:
         counts="results/expression/counts.tsv",
         summary="results/qc/star/counts_summary.tsv",
-    params:
-        samples=rna_sample_ids(),
-        strandedness=config["rna"]["strandedness"],
     log:
         "logs/build_count_matrix/cohort.log",
     benchmark:
         "benchmarks/build_count_matrix/cohort.tsv"
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=30,
-    conda:
-        "../envs/python.yaml"
+    params:
+        samples=rna_sample_ids(),
+        strandedness=config["rna"]["strandedness"],
     script:
         "../scripts/build_count_matrix.py"

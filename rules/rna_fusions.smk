@@ -1,5 +1,5 @@
 # Gene fusions per RNA sample from chimeric alignments, tracked over every RNA sample of the
-# patient; kinase 3'/5' expression imbalance as independent evidence.
+# patient; kinase 3'-to-5' expression imbalance as independent evidence.
 
 
 rule call_fusions:
@@ -11,20 +11,20 @@ rule call_fusions:
     output:
         fusions="results/fusions/{patient}/{sample}.fusions.tsv",
         candidates="results/fusions/{patient}/{sample}.candidates.tsv",
-    params:
-        sample_id="{sample}",
-        settings=config["fusions"],
-        strandedness=config["rna"]["strandedness"],
     log:
         "logs/call_fusions/{patient}/{sample}.log",
     benchmark:
         "benchmarks/call_fusions/{patient}/{sample}.tsv"
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=grow_with_attempt(2000),
         runtime=60,
-    conda:
-        "../envs/python.yaml"
+    params:
+        sample_id="{sample}",
+        settings=config["fusions"],
+        strandedness=config["rna"]["strandedness"],
     script:
         "../scripts/call_fusions.py"
 
@@ -35,21 +35,21 @@ rule measure_kinase_imbalance:
         gtf=config["reference"]["gtf"],
     output:
         "results/fusions/{patient}/{sample}.kinase_imbalance.tsv",
+    log:
+        "logs/measure_kinase_imbalance/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/measure_kinase_imbalance/{patient}/{sample}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
     params:
         sample_id="{sample}",
         kinases=config["fusions"]["kinase_fusion_exons"],
         min_log2_ratio=config["fusions"]["imbalance_min_log2_ratio"],
         min_depth_3p=config["fusions"]["imbalance_min_depth_3p"],
-    log:
-        "logs/measure_kinase_imbalance/{patient}/{sample}.log",
-    benchmark:
-        "benchmarks/measure_kinase_imbalance/{patient}/{sample}.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=30,
-    conda:
-        "../envs/python.yaml"
     script:
         "../scripts/kinase_imbalance.py"
 
@@ -63,20 +63,20 @@ rule track_fusions:
     output:
         fusions="results/fusions/{patient}.fusions.tsv",
         imbalance="results/fusions/{patient}.kinase_imbalance.tsv",
+    log:
+        "logs/track_fusions/{patient}.log",
+    benchmark:
+        "benchmarks/track_fusions/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         patient="{patient}",
         samples=get_patient_rna_samples,
         settings=config["fusions"],
         strandedness=config["rna"]["strandedness"],
-    log:
-        "logs/track_fusions/{patient}.log",
-    benchmark:
-        "benchmarks/track_fusions/{patient}.tsv"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=30,
-    conda:
-        "../envs/python.yaml"
     script:
         "../scripts/track_fusions.py"

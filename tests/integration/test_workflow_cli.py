@@ -95,3 +95,17 @@ def test_snakefmt_is_clean():
     snakefmt = Path(sys.executable).with_name("snakefmt")  # installed beside this Python
     result = subprocess.run([snakefmt, "--check", str(REPO)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_demo_dry_run_lists_every_stage_offline(demo_cohort):
+    result = run_snakemake("-n", "--forceall")
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout + result.stderr
+    for rule in (
+        "trim_reads", "align_reads", "mark_duplicates", "measure_coverage", "call_candidates",
+        "normalize_candidates", "genotype_timepoints", "annotate_variants", "tabulate_variants",
+        "check_sample_identity", "build_star_index", "align_rna", "build_count_matrix",
+        "call_fusions", "measure_kinase_imbalance", "track_fusions",
+    ):  # fmt: skip
+        assert f"rule {rule}:" in out, rule
+    assert "results/variants/IMT01.variants.tsv" in out

@@ -1,0 +1,75 @@
+"""Units given as aligned BAMs instead of FASTQ: a patient whose normal and relapse tumour
+exomes and one RNA sample come as BAMs (taken from the demo run) goes through variant calling
+and fusion detection without realignment, under the sheet's sample names."""
+
+import shutil
+
+import pandas as pd
+import pysam
+import pytest
+from conftest import REPO, run_snakemake
+
+COHORT = REPO / "resources" / "demo" / "cohort"
+
+
+@pytest.fixture(scope="module")
+def bam_project(demo_results, tmp_path_factory):
+    root = tmp_path_factory.mktemp("bam_units")
+    (root / "in").mkdir()
+    for source, name in (
+        ("align/IMT01/IMT01-N.bam", "normal.bam"),
+        ("align/IMT01/IMT01-T2.bam", "relapse.bam"),
+        ("rna/IMT01/IMT01-R0.bam", "rna.bam"),
+    ):
+        shutil.copy(demo_results / source, root / "in" / name)
+    (root / "samples.tsv").write_text(
+        "patient_id\tsample_id\tassay\tmaterial\tday\ttimepoint\tpurity\n"
+        "PX\tPX-N\twes\tnormal\t0\tblood\t\n"
+        "PX\tPX-T2\twes\ttumor\t300\trelapse\t0.6\n"
+        "PX\tPX-R0\trna\ttumor\t0\tdiagnosis\t\n"
+    )
+    (root / "units.tsv").write_text(
+        "sample_id\tunit_id\tfq1\tfq2\tbam\n"
+        "PX-N\tB1\t\t\tin/normal.bam\n"
+        "PX-T2\tB1\t\t\tin/relapse.bam\n"
+        "PX-R0\tB1\t\t\tin/rna.bam\n"
+    )
+    (root / "treatments.tsv").write_text(
+        "patient_id\tline\tdrug\tstart_day\tend_day\tbest_response\nPX\t1\talectinib\t130\t300\tPR\n"
+    )
+    ref = COHORT / "reference"
+    (root / "config.yaml").write_text(
+        f"samples: {root}/samples.tsv\nunits: {root}/units.tsv\n"
+        f"treatments: {root}/treatments.tsv\n"
+        f"resistance_markers: {REPO}/resources/resistance_markers.tsv\n"
+        f"reference:\n  fasta: {ref}/genome.fa\n  gff3: {ref}/annotation.gff3\n"
+        f"  gtf: {ref}/annotation.gtf\n  targets: {ref}/targets.bed\n"
+    )
+    result = run_snakemake("--configfile", str(root / "config.yaml"), "--cores", "2", cwd=root)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return root / "results"
+
+
+def test_no_realignment_and_sheet_sample_names(bam_project):
+    log = "\n".join(p.name for p in (bam_project.parent / "logs").iterdir())
+    assert "align_reads" not in log and "align_rna" not in log and "build_star_index" not in log
+    with pysam.AlignmentFile(str(bam_project / "align/PX/PX-T2.bam")) as bam:
+        read_groups = {rg["ID"]: rg["SM"] for rg in bam.header.to_dict()["RG"]}
+        assert read_groups.get("PX-T2.B1") == "PX-T2"
+        assert next(bam.fetch("chr2", 24500, 24600)).get_tag("RG") == "PX-T2.B1"
+
+
+def test_variants_from_bam_units(bam_project):
+    table = pd.read_csv(bam_project / "variants/PX.variants.tsv", sep="\t")
+    hit = table[(table.protein == "p.L1196Q")].set_index("sample_id")
+    assert hit.loc["PX-T2", "status"] == "detected" and hit.loc["PX-T2", "origin"] == "somatic"
+    assert hit.loc["PX-N", "status"] == "not_detected"
+
+
+def test_fusion_and_counts_from_rna_bam_unit(bam_project, demo_results):
+    fusions = pd.read_csv(bam_project / "fusions/PX.fusions.tsv", sep="\t")
+    assert list(fusions.fusion) == ["RRBP1::ALK"] and fusions.status.iloc[0] == "detected"
+    ours = pd.read_csv(bam_project / "expression/counts.tsv", sep="\t").set_index("gene_id")
+    star = pd.read_csv(demo_results / "expression/counts.tsv", sep="\t").set_index("gene_id")
+    assert ours["PX-R0"].corr(star["IMT01-R0"], method="spearman") > 0.99
+    assert abs(ours["PX-R0"].sum() - star["IMT01-R0"].sum()) <= 0.02 * star["IMT01-R0"].sum()
