@@ -196,7 +196,7 @@ def main():
     )
     ours = [sys.executable, "-c", call]
     bcf_out = str(workdir / "mpileup.bcf")
-    base = ["bcftools", "mpileup", "-f", fasta, "-a", "AD,ADF,ADR", "-q", "20", "-Q", "20"]
+    base = ["bcftools", "mpileup", "-f", fasta, "-a", "AD,ADF,ADR", "-q", "20", "-Q", "20", "-d", "100000"]
     out = ["-Ob", "-o", bcf_out, *bams]
     runs = {  # -R (the brief's command) jumps through the index per site; -T streams
         "genotyper": ours,
