@@ -9,7 +9,8 @@ import jsonschema
 import yaml
 
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
-from sheets import SheetError, first_read_length, load_schema, load_sheets  # noqa: E402
+from input_files import first_read_length  # noqa: E402
+from sheets import SheetError, load_schema, load_sheets  # noqa: E402
 
 SCHEMAS = os.path.join(workflow.basedir, "config", "schemas")
 
@@ -56,6 +57,22 @@ try:
     SHEETS = load_sheets(config, SCHEMAS, check_files=workflow.is_main_process)
 except SheetError as error:
     _stop("the sample sheets are invalid", error.problems)
+
+def _workflow_file(path):
+    """A path from config.yaml: as given when it exists from the working directory, else inside
+    the workflow (so the shipped resources work from any working directory)."""
+    if os.path.isabs(path) or os.path.exists(path):
+        return path
+    shipped = os.path.join(workflow.basedir, path)
+    return shipped if os.path.exists(shipped) else path
+
+
+MARKERS = _workflow_file(config["resistance_markers"])
+if not os.path.isfile(MARKERS):
+    _stop(
+        "the configuration is invalid",
+        [f"config.yaml, key 'resistance_markers': file not found: {MARKERS}"],
+    )
 
 SAMPLES = {s["sample_id"]: s for s in SHEETS.samples}
 UNITS = {}
@@ -135,9 +152,12 @@ def get_bam_unit(wildcards):
 
 
 def get_rna_fastqs(wildcards):
-    """All FASTQ units of an RNA sample, read 1 and read 2 lists in the same unit order."""
-    units = UNITS[wildcards.sample].values()
-    return {"r1": [u["fq1"] for u in units], "r2": [u["fq2"] for u in units]}
+    """The trimmed FASTQ of every unit of an RNA sample: read-1 and read-2 lists, same order."""
+    p, s = wildcards.patient, wildcards.sample
+    return {
+        f"r{mate}": [f"results/reads/{p}/{s}.{u}.R{mate}.fastq.gz" for u in UNITS[s]]
+        for mate in (1, 2)
+    }
 
 
 def get_star_read_files(wildcards, input):

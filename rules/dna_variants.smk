@@ -113,7 +113,7 @@ rule tabulate_variants:
     input:
         vcf="results/variants/{patient}.variants.vcf.gz",
         gff3=config["reference"]["gff3"],
-        markers=config["resistance_markers"],
+        markers=MARKERS,
     output:
         "results/variants/{patient}.variants.tsv",
     log:

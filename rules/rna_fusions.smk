@@ -7,7 +7,7 @@ rule call_fusions:
         bam=get_rna_bam,
         gtf=config["reference"]["gtf"],
         fasta=REF,
-        markers=config["resistance_markers"],
+        markers=MARKERS,
     output:
         fusions="results/fusions/{patient}/{sample}.fusions.tsv",
         candidates="results/fusions/{patient}/{sample}.candidates.tsv",

@@ -58,12 +58,12 @@ def test_large_truncated_gzip_stops_its_trim_job_with_the_file_named(project):
     import os
     import random
 
-    import sheets
+    import input_files
 
     rng = random.Random(1)
     path = project.root / "reads" / "P1-T0.R1.fastq.gz"
     with gzip.open(path, "wb", compresslevel=1) as handle:
-        while handle.fileobj.tell() < sheets.FULL_GZIP_CHECK_BYTES + 2**20:
+        while handle.fileobj.tell() < input_files.FULL_GZIP_CHECK_BYTES + 2**20:
             block = []
             for i in range(2000):
                 seq = "".join(rng.choices("ACGT", k=100))

@@ -230,10 +230,10 @@ def test_truncated_gzip_is_named(project):
 
 
 def test_truncated_bgzf_is_named_whatever_its_size(project, monkeypatch):
-    import sheets
+    import input_files
     import subprocess
 
-    monkeypatch.setattr(sheets, "FULL_GZIP_CHECK_BYTES", 0)  # as if the file were huge
+    monkeypatch.setattr(input_files, "FULL_GZIP_CHECK_BYTES", 0)  # as if the file were huge
     path = project.root / "reads" / "P1-T0.R2.fastq.gz"
     plain = project.root / "reads" / "plain.fastq"
     plain.write_text("@r\nACGT\n+\nIIII\n" * 2000)
