@@ -58,6 +58,7 @@ try:
 except SheetError as error:
     _stop("the sample sheets are invalid", error.problems)
 
+
 def _workflow_file(path):
     """A path from config.yaml: as given when it exists from the working directory, else inside
     the workflow (so the shipped resources work from any working directory)."""
