@@ -15,8 +15,8 @@ def dry_run(project, *extra):
 
 def test_valid_project_dry_runs_every_stage(project):
     result = dry_run(project)
-    assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
     for rule in ("trim_reads", "align_reads", "mark_duplicates", "measure_coverage"):
         assert rule in out
     # three WES samples aligned; the RNA sample is trimmed but not aligned by bwa
