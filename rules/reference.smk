@@ -10,6 +10,9 @@ rule prepare_reference:
         fai="results/reference/genome.fa.fai",
     log:
         "logs/prepare_reference/genome.log",
+    benchmark:
+        "benchmarks/prepare_reference/genome.tsv"
+    threads: 1
     conda:
         "../envs/samtools.yaml"
     resources:
@@ -31,6 +34,7 @@ rule index_reference_bwa:
         "logs/index_reference_bwa/genome.log",
     benchmark:
         "benchmarks/index_reference_bwa/genome.tsv"
+    threads: 1
     conda:
         "../envs/bwa.yaml"
     resources:
@@ -48,6 +52,9 @@ rule prepare_targets:
         "results/reference/targets.bed",
     log:
         "logs/prepare_targets/targets.log",
+    benchmark:
+        "benchmarks/prepare_targets/targets.tsv"
+    threads: 1
     conda:
         "../envs/bedtools.yaml"
     resources:

@@ -175,6 +175,19 @@ def read_sheet(path, schema, sheet_name, label_column=None):
 
 def check_cohort(samples, units, treatments, tumor_only=()):
     """Cross-row rules: ids unique, units ↔ samples, one normal, unique timepoints, lines."""
+    by_patient = {}
+    for row in samples:
+        by_patient.setdefault(row.values.get("patient_id"), []).append(row)
+    return (
+        _check_sample_ids(samples)
+        + _check_units(samples, units)
+        + _check_patients(by_patient, tumor_only)
+        + _check_treatments(treatments, by_patient)
+    )
+
+
+def _check_sample_ids(samples):
+    """Sample ids are unique across samples.tsv."""
     problems = []
     seen = {}
     for row in samples:
@@ -186,6 +199,13 @@ def check_cohort(samples, units, treatments, tumor_only=()):
             )
         else:
             seen[sid] = row.line
+    return problems
+
+
+def _check_units(samples, units):
+    """Every unit names a listed sample, unit ids are unique per sample, every sample has a
+    unit, and an RNA sample is either FASTQ units or one BAM."""
+    problems = []
     sample_rows = {r.values.get("sample_id"): r for r in samples}
     unit_keys = {}
     for row in units:
@@ -220,9 +240,12 @@ def check_cohort(samples, units, treatments, tumor_only=()):
                 f"{row.where('sample_id')}: sample '{sid}' has no unit in units.tsv; "
                 "add its FASTQ or BAM there, or remove the sample"
             )
-    by_patient = {}
-    for row in samples:
-        by_patient.setdefault(row.values.get("patient_id"), []).append(row)
+    return problems
+
+
+def _check_patients(by_patient, tumor_only):
+    """One WES normal per patient (none when tumour-only), distinct assay/material/day."""
+    problems = []
     for patient in tumor_only:
         if patient not in by_patient:
             problems.append(
@@ -261,6 +284,12 @@ def check_cohort(samples, units, treatments, tumor_only=()):
                     f"{r.where('material')}: RNA-Seq of cfdna is not supported; "
                     "use material 'tumor' or 'normal' for RNA samples"
                 )
+    return problems
+
+
+def _check_treatments(treatments, by_patient):
+    """Lines name a listed patient, are unique per patient, and start before they end."""
+    problems = []
     lines = {}
     for row in treatments:
         patient, line = row.values.get("patient_id"), row.values.get("line")
