@@ -1,6 +1,7 @@
 """Units given as aligned BAMs instead of FASTQ: a patient whose normal and relapse tumour
 exomes and one RNA sample come as BAMs (taken from the demo run) goes through variant calling
-and fusion detection without realignment, under the sheet's sample names."""
+and fusion detection without realignment, under the sheet's sample names. A second patient is
+a deliberate sample swap (one person's normal, another's tumour): the identity check flags it."""
 
 import shutil
 
@@ -20,6 +21,7 @@ def bam_project(demo_results, tmp_path_factory):
         ("align/IMT01/IMT01-N.bam", "normal.bam"),
         ("align/IMT01/IMT01-T2.bam", "relapse.bam"),
         ("rna/IMT01/IMT01-R0.bam", "rna.bam"),
+        ("align/IMT02/IMT02-T0.bam", "other_person.bam"),
     ):
         shutil.copy(demo_results / source, root / "in" / name)
     (root / "samples.tsv").write_text(
@@ -27,12 +29,16 @@ def bam_project(demo_results, tmp_path_factory):
         "PX\tPX-N\twes\tnormal\t0\tblood\t\n"
         "PX\tPX-T2\twes\ttumor\t300\trelapse\t0.6\n"
         "PX\tPX-R0\trna\ttumor\t0\tdiagnosis\t\n"
+        "SWAP\tSWAP-N\twes\tnormal\t0\tblood\t\n"
+        "SWAP\tSWAP-T0\twes\ttumor\t0\tdiagnosis\t0.5\n"
     )
     (root / "units.tsv").write_text(
         "sample_id\tunit_id\tfq1\tfq2\tbam\n"
         "PX-N\tB1\t\t\tin/normal.bam\n"
         "PX-T2\tB1\t\t\tin/relapse.bam\n"
         "PX-R0\tB1\t\t\tin/rna.bam\n"
+        "SWAP-N\tB1\t\t\tin/normal.bam\n"
+        "SWAP-T0\tB1\t\t\tin/other_person.bam\n"
     )
     (root / "treatments.tsv").write_text(
         "patient_id\tline\tdrug\tstart_day\tend_day\tbest_response\nPX\t1\talectinib\t130\t300\tPR\n"
@@ -47,6 +53,7 @@ def bam_project(demo_results, tmp_path_factory):
     )
     result = run_snakemake("--configfile", str(root / "config.yaml"), "--cores", "2", cwd=root)
     assert result.returncode == 0, result.stderr[-4000:]
+    (root / "console.txt").write_text(result.stdout + result.stderr)
     return root / "results"
 
 
@@ -73,3 +80,14 @@ def test_fusion_and_counts_from_rna_bam_unit(bam_project, demo_results):
     star = pd.read_csv(demo_results / "expression/counts.tsv", sep="\t").set_index("gene_id")
     assert ours["PX-R0"].corr(star["IMT01-R0"], method="spearman") > 0.99
     assert abs(ours["PX-R0"].sum() - star["IMT01-R0"].sum()) <= 0.02 * star["IMT01-R0"].sum()
+
+
+def test_sample_swap_is_flagged(bam_project):
+    table = pd.read_csv(bam_project / "qc/identity/SWAP.identity.tsv", sep="\t")
+    pair = table.iloc[0]
+    assert (pair.sample_a, pair.sample_b, pair.verdict) == ("SWAP-N", "SWAP-T0", "LIKELY_SWAP")
+    assert pair.sites >= 10 and pair.concordance < 0.6
+    console = (bam_project.parent / "console.txt").read_text()
+    assert "WARNING: SWAP-N and SWAP-T0 share only" in console and "likely a sample swap" in console
+    same = pd.read_csv(bam_project / "qc/identity/PX.identity.tsv", sep="\t")
+    assert (same.verdict == "same_individual").all()
