@@ -254,3 +254,17 @@ def test_rna_sample_mixing_bam_and_fastq_units(project):
         "units.tsv, line 6 (sample P1-R0), column 'bam': RNA sample 'P1-R0' has 2 units" in p
         for p in found
     ), found
+
+
+def test_fasta_lengths_without_fai_match_samtools(tmp_path, monkeypatch):
+    import subprocess
+
+    import input_files
+
+    fasta = tmp_path / "g.fa"
+    fasta.write_text(">c1 desc\nACGT\nAC\n>c2\n" + "G" * 70 + "\nTT\n>c4\nA")
+    monkeypatch.setattr(input_files, "FASTA_BLOCK_BYTES", 7)  # headers across block borders
+    expected = {"c1": 6, "c2": 72, "c4": 1}
+    assert input_files.fasta_contigs(str(fasta)) == expected
+    subprocess.run(["samtools", "faidx", str(fasta)], check=True)
+    assert input_files.fasta_contigs(str(fasta)) == expected  # now from the .fai
