@@ -11,7 +11,6 @@ skipped; duplicates are counted, as STAR does.
 
 import re
 import sys
-from bisect import bisect_right
 from collections import defaultdict
 
 import pysam

@@ -141,6 +141,23 @@ def _fmt(value, digits=4):
     return str(value)
 
 
+def _sample_value(variant, field, i, j=0):
+    """FORMAT ``field`` of sample ``i`` (its ``j``-th number), as a Python value; None when the
+    VCF leaves it missing."""
+    try:
+        values = variant.format(field)
+    except KeyError:
+        return None
+    if values is None:
+        return None
+    value = values[i][j] if values.ndim == 2 else values[i]
+    if isinstance(value, (bytes, str)):
+        return value.decode() if isinstance(value, bytes) else value
+    value = value.item()
+    missing_int = -2147483648  # cyvcf2's missing integer
+    return None if value == missing_int or value != value else value
+
+
 def tabulate(vcf_path, samples, patient, canonical, markers):
     """Yield one output row (dict) per variant × sample of the annotated VCF."""
     from cyvcf2 import VCF
@@ -151,47 +168,33 @@ def tabulate(vcf_path, samples, patient, canonical, markers):
     if missing:
         raise ValueError(f"{vcf_path} lacks samples {missing}")
 
-    def number(variant, field, i, j=0):
-        try:
-            values = variant.format(field)
-        except KeyError:
-            return None
-        if values is None:
-            return None
-        value = values[i][j] if values.ndim == 2 else values[i]
-        if isinstance(value, (bytes, str)):
-            return value.decode() if isinstance(value, bytes) else value
-        value = value.item()
-        return None if value in (-2147483648,) or value != value else value
-
-    for variant in vcf:
+    for variant in vcf:  # biallelic after bcftools norm -m -both
         csq = pick_consequence(variant.INFO.get("BCSQ"), canonical)
         origin = variant.INFO.get("ORIGIN") or ""
-        for alt in variant.ALT[:1]:
-            resistance = resistance_text(markers, csq["gene"], csq["protein"])
-            for sample in samples:
-                i = index[sample["sample_id"]]
-                yield {
-                    "patient_id": patient,
-                    "sample_id": sample["sample_id"],
-                    "day": sample["day"],
-                    "material": sample["material"],
-                    "contig": variant.CHROM,
-                    "pos": variant.POS,
-                    "ref": variant.REF,
-                    "alt": alt,
-                    **csq,
-                    "ref_reads": number(variant, "AD", i, 0),
-                    "alt_reads": number(variant, "AD", i, 1),
-                    "depth": number(variant, "DP", i),
-                    "vaf": number(variant, "AF", i),
-                    "vaf_low": number(variant, "AFLO", i),
-                    "vaf_high": number(variant, "AFHI", i),
-                    "detection_limit": number(variant, "DL", i),
-                    "status": number(variant, "ST", i) or "",
-                    "origin": origin,
-                    "resistance": resistance,
-                }
+        resistance = resistance_text(markers, csq["gene"], csq["protein"])
+        for sample in samples:
+            i = index[sample["sample_id"]]
+            yield {
+                "patient_id": patient,
+                "sample_id": sample["sample_id"],
+                "day": sample["day"],
+                "material": sample["material"],
+                "contig": variant.CHROM,
+                "pos": variant.POS,
+                "ref": variant.REF,
+                "alt": variant.ALT[0] if variant.ALT else "",
+                **csq,
+                "ref_reads": _sample_value(variant, "AD", i, 0),
+                "alt_reads": _sample_value(variant, "AD", i, 1),
+                "depth": _sample_value(variant, "DP", i),
+                "vaf": _sample_value(variant, "AF", i),
+                "vaf_low": _sample_value(variant, "AFLO", i),
+                "vaf_high": _sample_value(variant, "AFHI", i),
+                "detection_limit": _sample_value(variant, "DL", i),
+                "status": _sample_value(variant, "ST", i) or "",
+                "origin": origin,
+                "resistance": resistance,
+            }
 
 
 def write_table(rows, out_path):
