@@ -12,9 +12,9 @@ rule prepare_reference:
         "logs/prepare_reference/genome.log",
     benchmark:
         "benchmarks/prepare_reference/genome.tsv"
-    threads: 1
     conda:
         "../envs/samtools.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=30,
@@ -34,9 +34,9 @@ rule index_reference_bwa:
         "logs/index_reference_bwa/genome.log",
     benchmark:
         "benchmarks/index_reference_bwa/genome.tsv"
-    threads: 1
     conda:
         "../envs/bwa.yaml"
+    threads: 1
     resources:
         mem_mb=6000,
         runtime=120,
@@ -54,9 +54,9 @@ rule prepare_targets:
         "logs/prepare_targets/targets.log",
     benchmark:
         "benchmarks/prepare_targets/targets.tsv"
-    threads: 1
     conda:
         "../envs/bedtools.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
