@@ -30,7 +30,6 @@ annotation.is_read_through), paralog (same name family, listed prefix pairs, or 
 shared k-mers around the breakpoint). Known drivers are not exempt.
 """
 
-import csv
 import re
 import sys
 from collections import Counter, defaultdict
@@ -39,6 +38,7 @@ from dataclasses import dataclass
 import pysam
 
 from annotation import Gene, GeneIndex, exonic_overlap, homologous, is_paralog_pair, is_read_through, load_genes
+from tables import read_tsv, write_tsv
 
 COLUMNS = [
     "sample_id", "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon5", "exon3",
@@ -253,9 +253,7 @@ def load_marker_fusions(path) -> set[str]:
     """Fusion alterations ('EML4::ALK', '*::ALK') of the resistance-markers TSV."""
     if not path:
         return set()
-    with open(path) as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        return {r["alteration"] for r in rows if "::" in (r.get("alteration") or "")}
+    return {r["alteration"] for r in read_tsv(path) if "::" in (r.get("alteration") or "")}
 
 
 def is_known_driver(gene5, gene3, kinases, marker_fusions) -> bool:
@@ -376,14 +374,6 @@ def call_fusions(bam, gtf, sample_id, settings=None, strandedness="unstranded", 
     return rows
 
 
-def write_table(rows, path, columns):
-    """TSV with a header, only the given columns."""
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, delimiter="\t", extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def main(snakemake):
     """Snakemake entry point (rule call_fusions)."""
     with open(snakemake.log[0], "w") as log:
@@ -392,15 +382,15 @@ def main(snakemake):
         strandedness = getattr(snakemake.params, "strandedness", "unstranded")
         rows = call_fusions(inp.bam, inp.gtf, snakemake.params.sample_id, dict(snakemake.params.settings),
                             strandedness, inp.get("markers"), inp.get("fasta"))  # fmt: skip
-        write_table([r for r in rows if r["filter"] == "PASS"], snakemake.output.fusions, COLUMNS)
-        write_table(rows, snakemake.output.candidates, COLUMNS + ["filter"])
+        passing = [r for r in rows if r["filter"] == "PASS"]
+        write_tsv(passing, snakemake.output.fusions, COLUMNS, ignore_extra=True)  # no filter column
+        write_tsv(rows, snakemake.output.candidates, COLUMNS + ["filter"])
         junctions = inp.get("junctions")
         if junctions:  # cross-check only: STAR's WithinBAM already holds this evidence
             with open(junctions) as handle:
                 n = sum(1 for line in handle if line.strip() and not line.startswith(("#", "chr_donorA")))
             print(f"Chimeric.out.junction: {n} chimeric reads (not used; evidence read from the BAM)", file=log)
-        passing = sum(r["filter"] == "PASS" for r in rows)
-        print(f"{len(rows)} candidates, {passing} passing ({strandedness} library)", file=log)
+        print(f"{len(rows)} candidates, {len(passing)} passing ({strandedness} library)", file=log)
 
 
 if "snakemake" in globals():

@@ -13,13 +13,13 @@ aligned bases in those exons / their exonic length; ``log2_ratio_3p_5p`` =
 log2((depth_3p + pseudocount) / (depth_5p + pseudocount)).
 """
 
-import csv
 import math
 import sys
 
 import pysam
 
 from annotation import Gene, load_genes
+from tables import write_tsv
 
 COLUMNS = ["sample_id", "gene", "reads_5p", "reads_3p", "depth_5p", "depth_3p", "log2_ratio_3p_5p", "imbalance"]
 DEFAULT_KINASES = {"ALK": 20, "ROS1": 34, "RET": 12}
@@ -97,14 +97,6 @@ def kinase_imbalance(bam_path, gtf, sample_id, kinases=None, min_log2_ratio=2.0,
                 for name, exon in (kinases or DEFAULT_KINASES).items()]  # fmt: skip
 
 
-def write_table(rows, path):
-    """TSV with header COLUMNS."""
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, COLUMNS, delimiter="\t", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def main(snakemake):
     """Snakemake entry point (rule kinase_imbalance)."""
     with open(snakemake.log[0], "w") as log:
@@ -114,7 +106,7 @@ def main(snakemake):
                                 dict(getattr(p, "kinases", None) or DEFAULT_KINASES),
                                 float(getattr(p, "min_log2_ratio", 2.0)), float(getattr(p, "min_depth_3p", 5.0)),
                                 float(getattr(p, "pseudocount", 1.0)))  # fmt: skip
-        write_table(rows, snakemake.output[0])
+        write_tsv(rows, snakemake.output[0], COLUMNS)
         print(f"{sum(r['imbalance'] == 'true' for r in rows)} of {len(rows)} kinases imbalanced", file=log)
 
 

@@ -3,11 +3,12 @@ one row per variant × WES sample, with the canonical transcript's consequence a
 change, the read counts and VAF interval, the detection limit, status, origin, and the
 matching rows of the resistance knowledge base."""
 
-import csv
 import gzip
 import re
 import sys
 from urllib.parse import unquote
+
+from tables import read_tsv, write_tsv
 
 COLUMNS = [
     "patient_id", "sample_id", "day", "material", "contig", "pos", "ref", "alt", "gene",
@@ -114,9 +115,7 @@ def pick_consequence(bcsq, canonical):
 def load_markers(path):
     """Knowledge-base rows keyed by (GENE, ALTERATION) in upper case."""
     markers = {}
-    with open(path) as handle:
-        lines = [ln for ln in handle if not ln.startswith("#") and ln.strip()]
-    for row in csv.DictReader(lines, delimiter="\t"):
+    for row in read_tsv(path):
         key = (row["gene"].upper(), row["alteration"].upper())
         markers.setdefault(key, []).append(row)
     return markers
@@ -198,12 +197,8 @@ def tabulate(vcf_path, samples, patient, canonical, markers):
 
 
 def write_table(rows, out_path):
-    """Write the rows as TSV with the public column order."""
-    with open(out_path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, COLUMNS, delimiter="\t", lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _fmt(v) for k, v in row.items()})
+    """Write the rows as TSV with the public column order, numbers rounded for reading."""
+    write_tsv(({k: _fmt(v) for k, v in row.items()} for row in rows), out_path, COLUMNS)
 
 
 def main(snakemake):

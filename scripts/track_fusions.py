@@ -7,12 +7,12 @@ zero (status not_detected) and weak evidence below the calling thresholds is vis
 (status below_threshold). Also gathers the per-sample kinase 3'/5' imbalance tables.
 """
 
-import csv
 import sys
 
 from annotation import GeneIndex, load_genes
 from call_fusions import support_at
 from kinase_imbalance import COLUMNS as IMBALANCE_COLUMNS
+from tables import read_tsv, write_tsv
 
 COLUMNS = [
     "patient_id", "sample_id", "day", "fusion", "breakpoint5", "breakpoint3", "exon5", "exon3",
@@ -22,37 +22,30 @@ FUSION_FIELDS = ("fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon
                  "in_frame", "known_driver")  # fmt: skip
 
 
-def read_tsv(path):
-    """Rows of a TSV with a header line, as dicts."""
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
+def fusion_key(row):
+    """A fusion's identity across samples: its name and both breakpoints."""
+    return (row["fusion"], row["breakpoint5"], row["breakpoint3"])
 
 
 def patient_fusions(calls_by_sample):
-    """The patient's distinct fusions (by name and breakpoints), in order of first call."""
+    """The patient's distinct fusions, in order of first call."""
     fusions = {}
     for rows in calls_by_sample.values():
         for row in rows:
-            key = (row["fusion"], row["breakpoint5"], row["breakpoint3"])
-            fusions.setdefault(key, {f: row[f] for f in FUSION_FIELDS})
+            fusions.setdefault(fusion_key(row), {f: row[f] for f in FUSION_FIELDS})
     return list(fusions.values())
 
 
 def track(samples, calls_by_sample, bams, measure):
     """One row per fusion × sample. ``measure(bam, fusion)`` counts support where a sample has
     no call of that fusion; it returns {"split_reads": n, "spanning_pairs": m}."""
+    called_in = {
+        sample_id: {fusion_key(r): r for r in rows} for sample_id, rows in calls_by_sample.items()
+    }
     rows = []
     for fusion in patient_fusions(calls_by_sample):
         for sample, bam in zip(samples, bams):
-            called = next(
-                (
-                    r
-                    for r in calls_by_sample[sample["sample_id"]]
-                    if (r["fusion"], r["breakpoint5"], r["breakpoint3"])
-                    == (fusion["fusion"], fusion["breakpoint5"], fusion["breakpoint3"])
-                ),
-                None,
-            )
+            called = called_in[sample["sample_id"]].get(fusion_key(fusion))
             if called:
                 support = {k: int(called[k]) for k in ("split_reads", "spanning_pairs")}
                 status = "detected"
@@ -85,24 +78,19 @@ def main(snakemake):
         def measure(bam, fusion):
             return support_at(
                 bam, fusion["breakpoint5"], fusion["breakpoint3"], index, strandedness,
-                jitter=settings.get("jitter", 5), min_anchor=settings["min_anchor"],
+                jitter=settings["jitter"], min_anchor=settings["min_anchor"],
                 min_mapq=settings["min_mapq"],
             )  # fmt: skip
 
         rows = track(samples, calls, snakemake.input.bams, measure)
         patient = snakemake.params.patient
-        with open(snakemake.output.fusions, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, COLUMNS, delimiter="\t", lineterminator="\n")
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({"patient_id": patient, **row})
-        with open(snakemake.output.imbalance, "w", newline="") as handle:
-            columns = ["patient_id", "day", *IMBALANCE_COLUMNS]
-            writer = csv.DictWriter(handle, columns, delimiter="\t", lineterminator="\n")
-            writer.writeheader()
-            for sample, path in zip(samples, snakemake.input.imbalance):
-                for row in read_tsv(path):
-                    writer.writerow({"patient_id": patient, "day": sample["day"], **row})
+        write_tsv(({"patient_id": patient, **r} for r in rows), snakemake.output.fusions, COLUMNS)
+        imbalance = (
+            {"patient_id": patient, "day": sample["day"], **row}
+            for sample, path in zip(samples, snakemake.input.imbalance)
+            for row in read_tsv(path)
+        )
+        write_tsv(imbalance, snakemake.output.imbalance, ["patient_id", "day", *IMBALANCE_COLUMNS])
         print(f"{len(rows)} fusion × sample rows for {patient}", file=log)
 
 
