@@ -179,9 +179,15 @@ def rna_is_imported(sample):
     return not is_fastq_unit(sample, next(iter(UNITS[sample])))
 
 
+def rna_prefix(patient, sample):
+    """Where a sample's RNA outputs start: STAR's, or those of an imported BAM."""
+    kind = "imported." if rna_is_imported(sample) else ""
+    return f"results/rna/{patient}/{sample}.{kind}"
+
+
 def rna_bam_path(patient, sample):
     """The coordinate-sorted RNA BAM of a sample: STAR's, or the imported one."""
-    return f"results/rna/{patient}/{sample}.{'imported.' if rna_is_imported(sample) else ''}bam"
+    return f"{rna_prefix(patient, sample)}bam"
 
 
 def get_rna_bam(wildcards):
@@ -191,12 +197,11 @@ def get_rna_bam(wildcards):
 
 def get_rna_gene_counts(wildcards=None):
     """Per-sample gene count tables (STAR's ReadsPerGene format) of every RNA sample."""
-    paths = []
-    for p in PATIENTS:
-        for s in samples_of(p, "rna"):
-            kind = "imported." if rna_is_imported(s) else ""
-            paths.append(f"results/rna/{p}/{s}.{kind}ReadsPerGene.out.tab")
-    return paths
+    return [
+        f"{rna_prefix(p, s)}ReadsPerGene.out.tab"
+        for p in PATIENTS
+        for s in samples_of(p, "rna")
+    ]
 
 
 def rna_sample_ids():
@@ -204,12 +209,18 @@ def rna_sample_ids():
     return [s for p in PATIENTS for s in samples_of(p, "rna")]
 
 
-def get_patient_rna_samples(wildcards):
-    """The patient's RNA samples as the scripts receive them (id, material, day, label)."""
+def sample_records(patient, assay):
+    """A patient's samples of one assay as the scripts receive them (id, material, day,
+    label), in samples_of order."""
     return [
         {k: SAMPLES[s][k] for k in ("sample_id", "material", "day", "timepoint")}
-        for s in samples_of(wildcards.patient, "rna")
+        for s in samples_of(patient, assay)
     ]
+
+
+def get_patient_rna_samples(wildcards):
+    """The patient's RNA samples, in get_patient_rna_bams order."""
+    return sample_records(wildcards.patient, "rna")
 
 
 def get_patient_rna_bams(wildcards):
@@ -239,19 +250,21 @@ def _genome_bases():
     return size * 3.3 if fasta.endswith(".gz") else size
 
 
-def star_sa_index_bases():
+def star_sa_index_bases(wildcards):
     """STAR's --genomeSAindexNbases: min(14, log2(genome length) / 2 - 1), per its manual."""
     return max(4, min(14, int(math.log2(_genome_bases()) / 2 - 1)))
 
 
-def star_mem_mb():
+def star_mem_mb(wildcards):
     """STAR's memory need: about 11 bytes per genome base (32 GB for human), at least 4 GB."""
     return max(4000, int(_genome_bases() * 11 / 1e6))
 
 
-def star_sjdb_overhang():
+def star_sjdb_overhang(wildcards):
     """STAR's --sjdbOverhang: the longest RNA read (from the first reads of every RNA FASTQ
-    unit) minus one; 100 when there is no RNA FASTQ to look at."""
+    unit) minus one; 100 when there is no RNA FASTQ to look at. An input function, so the
+    FASTQs are opened only when the index is to be built, not each time the workflow parses.
+    """
     longest = 0
     for sample in SAMPLES.values():
         if sample["assay"] != "rna":
@@ -274,11 +287,8 @@ def get_patient_bais(wildcards):
 
 
 def get_patient_wes_samples(wildcards):
-    """The patient's WES samples as the scripts receive them, in get_patient_bams order."""
-    return [
-        {k: SAMPLES[s][k] for k in ("sample_id", "material", "day", "timepoint")}
-        for s in samples_of(wildcards.patient, "wes")
-    ]
+    """The patient's WES samples, in get_patient_bams order."""
+    return sample_records(wildcards.patient, "wes")
 
 
 def get_freebayes_options(wildcards):

@@ -16,11 +16,11 @@ rule build_star_index:
         "../envs/star.yaml"
     threads: 2
     resources:
-        mem_mb=star_mem_mb(),
+        mem_mb=star_mem_mb,
         runtime=240,
     params:
-        overhang=star_sjdb_overhang(),
-        sa_bases=star_sa_index_bases(),
+        overhang=star_sjdb_overhang,
+        sa_bases=star_sa_index_bases,
     shell:
         "(mkdir -p {output}"
         " && STAR --runMode genomeGenerate --runThreadN {threads} --genomeDir {output}"
@@ -47,7 +47,7 @@ rule align_rna:
         "../envs/star.yaml"
     threads: 2
     resources:
-        mem_mb=star_mem_mb(),
+        mem_mb=star_mem_mb,
         runtime=240,
     params:
         prefix="results/rna/{patient}/{sample}.",
