@@ -92,6 +92,21 @@ def _attributes(text: str) -> dict[str, list[str]]:
     return out
 
 
+def gtf_rows(gtf_path, features=None):
+    """Yield (fields, attributes) for each feature line of a GTF (plain or gzip; comments
+    skipped), only of the given feature types when ``features`` is set. Attributes map a key
+    to its list of values (``tag`` may repeat)."""
+    opener = gzip.open if str(gtf_path).endswith(".gz") else open
+    with opener(gtf_path, "rt") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) < 9 or (features and fields[2] not in features):
+                continue
+            yield fields, _attributes(fields[8])
+
+
 def load_genes(gtf_path: str) -> dict[str, Gene]:
     """Parse a GTF into {gene_id: Gene} holding each gene's canonical transcript.
 
@@ -100,33 +115,25 @@ def load_genes(gtf_path: str) -> dict[str, Gene]:
     """
     genes: dict[str, dict] = {}
     tx: dict[tuple[str, str], dict] = {}
-    opener = gzip.open if str(gtf_path).endswith(".gz") else open
-    with opener(gtf_path, "rt") as handle:
-        for line in handle:
-            if line.startswith("#"):
-                continue
-            f = line.rstrip("\n").split("\t")
-            if len(f) < 9 or f[2] not in ("gene", "exon", "CDS"):
-                continue
-            attrs = _attributes(f[8])
-            gid = attrs.get("gene_id", [""])[0]
-            if not gid:
-                continue
-            start, end = int(f[3]), int(f[4])
-            g = genes.setdefault(gid, {"name": attrs.get("gene_name", [gid])[0], "contig": f[0],
-                                       "strand": f[6], "span": None})  # fmt: skip
-            if f[2] == "gene":
-                g["span"] = (start, end)
-                continue
-            tid = attrs.get("transcript_id", [gid])[0]
-            t = tx.setdefault((gid, tid), {"exons": [], "cds": [], "tags": set()})
-            tags = {v for tag in attrs.get("tag", []) for v in tag.split(",")}
-            t["tags"] |= tags
-            if f[2] == "exon":
-                number = attrs.get("exon_number", [None])[0]
-                t["exons"].append((start, end, int(number) if number else None))
-            else:
-                t["cds"].append((start, end, int(f[7]) if f[7] in "012" else 0))
+    for f, attrs in gtf_rows(gtf_path, ("gene", "exon", "CDS")):
+        gid = attrs.get("gene_id", [""])[0]
+        if not gid:
+            continue
+        start, end = int(f[3]), int(f[4])
+        g = genes.setdefault(gid, {"name": attrs.get("gene_name", [gid])[0], "contig": f[0],
+                                   "strand": f[6], "span": None})  # fmt: skip
+        if f[2] == "gene":
+            g["span"] = (start, end)
+            continue
+        tid = attrs.get("transcript_id", [gid])[0]
+        t = tx.setdefault((gid, tid), {"exons": [], "cds": [], "tags": set()})
+        tags = {v for tag in attrs.get("tag", []) for v in tag.split(",")}
+        t["tags"] |= tags
+        if f[2] == "exon":
+            number = attrs.get("exon_number", [None])[0]
+            t["exons"].append((start, end, int(number) if number else None))
+        else:
+            t["cds"].append((start, end, int(f[7]) if f[7] in "012" else 0))
     by_gene: dict[str, list[tuple[str, dict]]] = {}
     for (gid, tid), t in tx.items():
         by_gene.setdefault(gid, []).append((tid, t))

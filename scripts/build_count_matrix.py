@@ -2,28 +2,22 @@
 results/expression/counts.tsv (gene_id, gene_name, one column per RNA sample), and a summary
 of unassigned reads per sample with a check of the configured strandedness."""
 
-import re
 import sys
+
+from annotation import gtf_rows
 
 # ReadsPerGene.out.tab columns after gene_id: unstranded, read 1 sense, read 1 antisense
 STRAND_COLUMN = {"unstranded": 1, "forward": 2, "reverse": 3}
 SUMMARY_ROWS = ("N_unmapped", "N_multimapping", "N_noFeature", "N_ambiguous")
-_GENE_ID = re.compile(r'gene_id "([^"]+)"')
-_GENE_NAME = re.compile(r'gene_name "([^"]+)"')
 
 
 def gene_names(gtf_path):
     """gene_id → gene_name from a GTF (the id itself when a gene has no name), in file order."""
     names = {}
-    with open(gtf_path) as handle:
-        for line in handle:
-            if line.startswith("#"):
-                continue
-            attrs = line.rstrip("\n").split("\t")[-1]
-            found = _GENE_ID.search(attrs)
-            if found and found.group(1) not in names:
-                name = _GENE_NAME.search(attrs)
-                names[found.group(1)] = name.group(1) if name else found.group(1)
+    for _, attrs in gtf_rows(gtf_path):
+        if "gene_id" in attrs:
+            gene = attrs["gene_id"][0]
+            names.setdefault(gene, attrs.get("gene_name", [gene])[0])
     return names
 
 

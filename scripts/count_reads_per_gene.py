@@ -9,14 +9,14 @@ read 1 on the opposite strand (reverse). Secondary, supplementary and QC-failed 
 skipped; duplicates are counted, as STAR does.
 """
 
-import re
 import sys
 from collections import defaultdict
 
 import pysam
 
+from annotation import gtf_rows
+
 SUMMARY_ROWS = ("N_unmapped", "N_multimapping", "N_noFeature", "N_ambiguous")
-_GENE_ID = re.compile(r'gene_id "([^"]+)"')
 BIN = 100_000
 
 
@@ -27,23 +27,18 @@ class ExonIndex:
         self.genes = []  # gene ids in file order
         self.bins = defaultdict(list)  # (contig, bin) -> [(start, end, gene_id, strand)]
         seen = set()
-        with open(gtf_path) as handle:
-            for line in handle:
-                fields = line.rstrip("\n").split("\t")
-                if line.startswith("#") or len(fields) < 9:
-                    continue
-                found = _GENE_ID.search(fields[8])
-                if not found:
-                    continue
-                gene = found.group(1)
-                if gene not in seen:
-                    seen.add(gene)
-                    self.genes.append(gene)
-                if fields[2] != "exon":
-                    continue
-                start, end = int(fields[3]) - 1, int(fields[4])  # 0-based half-open
-                for b in range(start // BIN, (end - 1) // BIN + 1):
-                    self.bins[(fields[0], b)].append((start, end, gene, fields[6]))
+        for fields, attrs in gtf_rows(gtf_path):
+            if "gene_id" not in attrs:
+                continue
+            gene = attrs["gene_id"][0]
+            if gene not in seen:
+                seen.add(gene)
+                self.genes.append(gene)
+            if fields[2] != "exon":
+                continue
+            start, end = int(fields[3]) - 1, int(fields[4])  # 0-based half-open
+            for b in range(start // BIN, (end - 1) // BIN + 1):
+                self.bins[(fields[0], b)].append((start, end, gene, fields[6]))
 
     def genes_overlapping(self, contig, blocks):
         """{gene_id: strand} of the genes whose exons overlap any of the blocks."""
