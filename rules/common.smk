@@ -53,8 +53,14 @@ def _fill_defaults(cfg, schema):
 _validate_config(config)
 try:
     # File checks (inputs exist, gzip, contig names) run once, in the main process; cluster
-    # and sub-process jobs re-parse the workflow and only need the sheets' structure.
-    SHEETS = load_sheets(config, SCHEMAS, check_files=workflow.is_main_process)
+    # and sub-process jobs re-parse the workflow and only need the sheets' structure. What
+    # they read is remembered per file (size, mtime), so a re-run reads only changed files.
+    SHEETS = load_sheets(
+        config,
+        SCHEMAS,
+        check_files=workflow.is_main_process,
+        facts_store=".snakemake/resistance-timeline/file-facts.json",
+    )
 except SheetError as error:
     _stop("the sample sheets are invalid", error.problems)
 

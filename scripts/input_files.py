@@ -4,12 +4,55 @@ reference, targets and annotation sharing contig names. Each problem names the s
 config key and says what to do."""
 
 import gzip
+import json
 import os
 import zlib
 
 
-def check_unit_files(units):
+class FileFacts:
+    """What the checks learnt from reading a file (gzip integrity, contig names), remembered
+    between runs in one JSON file and keyed by path, size and modification time: every
+    snakemake call parses the workflow, and only files that changed are read again.
+    ``FileFacts(None)`` remembers nothing."""
+
+    def __init__(self, store=None):
+        self.store, self.facts, self.changed = store, {}, False
+        if store and os.path.isfile(store):
+            try:
+                with open(store) as handle:
+                    self.facts = json.load(handle)
+            except (OSError, ValueError):
+                self.facts = {}  # unreadable: start again
+
+    def get(self, kind, path, compute):
+        """``compute(path)``, or what it returned for this very file before."""
+        if not self.store:
+            return compute(path)
+        stat = os.stat(path)
+        entry = f"{kind}\t{os.path.abspath(path)}"
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        known = self.facts.get(entry)
+        if known and known[0] == stamp:
+            return known[1]
+        value = compute(path)
+        self.facts[entry] = [stamp, value]
+        self.changed = True
+        return value
+
+    def save(self):
+        """Write the store (atomically) when anything new was learnt."""
+        if not (self.store and self.changed):
+            return
+        os.makedirs(os.path.dirname(self.store) or ".", exist_ok=True)
+        partial = f"{self.store}.{os.getpid()}.tmp"
+        with open(partial, "w") as handle:
+            json.dump(self.facts, handle)
+        os.replace(partial, self.store)
+
+
+def check_unit_files(units, facts=None):
     """Every FASTQ/BAM exists and is readable; FASTQs start as gzip; BAM/CRAM magic bytes."""
+    facts = facts or FileFacts()
     problems = []
     for row in units:
         for column in ("fq1", "fq2", "bam"):
@@ -29,7 +72,7 @@ def check_unit_files(units):
                     f"{row.where(column)}: {path} is not gzip-compressed (FASTQs must be .gz)"
                 )
             elif column != "bam":
-                damage = gzip_damage(path)
+                damage = facts.get(f"gzip<={FULL_GZIP_CHECK_BYTES}", path, gzip_damage)
                 if damage:
                     problems.append(f"{row.where(column)}: {path} {damage}")
             elif column == "bam" and magic[:2] != b"\x1f\x8b" and magic != b"CRAM":
@@ -167,8 +210,9 @@ def _naming_hint(missing, known):
     return ""
 
 
-def check_reference(reference, units):
+def check_reference(reference, units, facts=None):
     """Reference files exist; targets, annotation and BAM units name only FASTA contigs."""
+    facts = facts or FileFacts()
     problems = []
     for key in ("fasta", "gff3", "gtf", "targets"):
         path = reference.get(key)
@@ -177,12 +221,12 @@ def check_reference(reference, units):
     fasta = reference.get("fasta")
     if problems or not fasta:
         return problems
-    contigs = fasta_contigs(fasta)
+    contigs = facts.get("fasta_contigs", fasta, fasta_contigs)
     for key in ("targets", "gff3", "gtf"):
         path = reference.get(key)
         if not path:
             continue
-        found = _feature_contigs(path)
+        found = facts.get("feature_contigs", path, _feature_contigs)
         missing = [c for c in found if c not in contigs]
         if missing:
             shown = ", ".join(f"'{c}' (line {found[c]})" for c in missing[:5])

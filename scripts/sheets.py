@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import jsonschema
 import yaml
-from input_files import check_reference, check_unit_files
+from input_files import FileFacts, check_reference, check_unit_files
 
 ID_CHARS = "letters, digits, '_' and '-' (no spaces, dots or slashes), at most 64 characters"
 
@@ -321,9 +321,10 @@ def resolve_unit_paths(units, sheet_dir):
                 row.values[column] = os.path.normpath(os.path.join(sheet_dir, value))
 
 
-def load_sheets(config, schema_dir, check_files=True):
+def load_sheets(config, schema_dir, check_files=True, facts_store=None):
     """Read, validate and cross-check all sheets named in ``config``; raise SheetError on any
-    problem. ``check_files`` adds the file-system checks (inputs exist, gzip, contigs)."""
+    problem. ``check_files`` adds the file-system checks (inputs exist, gzip, contigs);
+    ``facts_store`` is where their findings are remembered between runs (see FileFacts)."""
     problems = []
     loaded = {}
     for name, label in (("samples", "sample_id"), ("units", "sample_id"), ("treatments", None)):
@@ -345,8 +346,10 @@ def load_sheets(config, schema_dir, check_files=True):
     )
     resolve_unit_paths(loaded["units"], os.path.dirname(os.path.abspath(config["units"])))
     if check_files:
-        problems.extend(check_unit_files(loaded["units"]))
-        problems.extend(check_reference(config.get("reference", {}), loaded["units"]))
+        facts = FileFacts(facts_store)
+        problems.extend(check_unit_files(loaded["units"], facts))
+        problems.extend(check_reference(config.get("reference", {}), loaded["units"], facts))
+        facts.save()
     if problems:
         raise SheetError(problems)
     return Sheets(

@@ -268,3 +268,40 @@ def test_fasta_lengths_without_fai_match_samtools(tmp_path, monkeypatch):
     assert input_files.fasta_contigs(str(fasta)) == expected
     subprocess.run(["samtools", "faidx", str(fasta)], check=True)
     assert input_files.fasta_contigs(str(fasta)) == expected  # now from the .fai
+
+
+def test_file_facts_remembered_until_the_file_changes(tmp_path):
+    import os
+
+    from input_files import FileFacts
+
+    data = tmp_path / "a.txt"
+    data.write_text("one")
+    store = tmp_path / "cache" / "facts.json"
+    calls = []
+
+    def compute(path):
+        calls.append(path)
+        return open(path).read()
+
+    facts = FileFacts(str(store))
+    assert facts.get("k", str(data), compute) == "one"
+    facts.save()
+    again = FileFacts(str(store))  # a later run
+    assert again.get("k", str(data), compute) == "one" and len(calls) == 1
+    data.write_text("two!")  # changed size and mtime
+    os.utime(data, ns=(1, 1))
+    assert again.get("k", str(data), compute) == "two!" and len(calls) == 2
+    assert FileFacts(None).get("k", str(data), compute) == "two!" and len(calls) == 3
+
+
+def test_truncated_fastq_found_after_an_earlier_clean_check(project):
+    """A FASTQ remembered as whole and then damaged is checked again, not trusted."""
+    store = project.root / "facts.json"
+    load_sheets(project.config, SCHEMAS, facts_store=str(store))
+    path = project.root / "reads" / "P1-N.R1.fastq.gz"
+    data = gzip.compress(b"@r\nACGTACGTAC\n+\nIIIIIIIIII\n" * 500)
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(SheetError) as error:
+        load_sheets(project.config, SCHEMAS, facts_store=str(store))
+    assert "line 2 (sample P1-N), column 'fq1'" in str(error.value) and "truncated" in str(error.value)
