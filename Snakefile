@@ -1,12 +1,13 @@
 # resistance-timeline: serial WES, cfDNA and RNA-Seq of patients on targeted therapy, merged
 # into one timeline per patient. See README.md; configuration keys in config/README.md.
+#
+# Configuration: `--configfile my/config.yaml` (that file alone; keys it leaves out take the
+# schema's defaults), or, without one, the shipped demo configuration config/config.yaml
+# (loaded in rules/common.smk, so a user's file is never merged over the demo's).
 
 from snakemake.utils import min_version
 
 min_version("9.0")
-
-
-configfile: "config/config.yaml"
 
 
 include: "rules/common.smk"

@@ -1,8 +1,8 @@
 """Time scripts/genotype_timepoints.py against bcftools mpileup on the same sites and BAMs.
 
 Usage:
-  python bench/genotyper_vs_bcftools.py [--workdir DIR] [--bams A.bam B.bam ... --sites S.vcf.gz --fasta ref.fa]
-                                        [--repeats 3] [--threads 1]
+  python bench/genotyper_vs_bcftools.py [--workdir DIR]
+      [--bams A.bam B.bam ... --sites S.vcf.gz --fasta ref.fa] [--repeats 3] [--threads 1]
 
 Without --bams a synthetic set is simulated into --workdir: one 100 kb contig, 4 BAMs of
 paired 150 bp reads at ~200x (3% duplicate fragments, 2% MAPQ 0, ~3% bases below Q20,
@@ -17,6 +17,7 @@ genotyper / bcftools ratios, and snv_AD_equal = SNV site x BAM pairs with identi
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -163,8 +164,10 @@ def write_sim_bam(path, ref, variants, vafs, depth, quals, rng):
 
 
 def timed(cmd):
+    # scripts/ first on the import path of the genotyper's Python (bcftools ignores it)
+    path = os.pathsep.join(filter(None, [str(SCRIPTS), os.environ.get("PYTHONPATH")]))
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
+    subprocess.run(cmd, check=True, capture_output=True, env=dict(os.environ, PYTHONPATH=path))
     return time.perf_counter() - t0
 
 
@@ -190,13 +193,23 @@ def main():
         n_sites = sum(f.write(f"{r.chrom}\t{r.pos}\n") > 0 for r in v)
     samples = [{"sample_id": f"s{i}", "material": "tumor", "day": i} for i in range(len(bams))]
     out_vcf = str(workdir / "genotyped.vcf.gz")
-    call = (
-        f"import sys; sys.path.insert(0, {str(SCRIPTS)!r}); import genotype_timepoints as g; "
-        f"g.genotype_timepoints(**{json.dumps(dict(candidates=sites, bams=bams, fasta=fasta, samples=samples, thresholds={}, out_vcf=out_vcf, threads=args.threads))})"
+    kwargs = dict(
+        candidates=sites,
+        bams=bams,
+        fasta=fasta,
+        samples=samples,
+        out_vcf=out_vcf,
+        threads=args.threads,
+    )
+    call = (  # the genotyper with the schema's default thresholds, as the rule runs it
+        "from resistance_timeline.dna.genotyper import genotype_timepoints as g; "
+        "from resistance_timeline.setup.config import schema_defaults as d; "
+        f"g(thresholds=d('genotyping'), **{json.dumps(kwargs)})"
     )
     ours = [sys.executable, "-c", call]
     bcf_out = str(workdir / "mpileup.bcf")
-    base = ["bcftools", "mpileup", "-f", fasta, "-a", "AD,ADF,ADR", "-q", "20", "-Q", "20", "-d", "100000"]
+    base = ["bcftools", "mpileup", "-f", fasta, "-a", "AD,ADF,ADR"]
+    base += ["-q", "20", "-Q", "20", "-d", "100000"]
     out = ["-Ob", "-o", bcf_out, *bams]
     runs = {  # -R (the brief's command) jumps through the index per site; -T streams
         "genotyper": ours,

@@ -1,16 +1,21 @@
 # Functions shared by the rules: configuration and sheet validation, lookups, input functions.
-# This file holds no rules.
+# This file holds no rules. Path templates are written once, in the rule that makes the file
+# (its output:); functions here fill them in through rules.<name>.output.
 
 import math
 import os
 import sys
 
-import jsonschema
-import yaml
-
+# the one place the import path is set: the package beside the rule scripts
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
-from input_files import first_read_length  # noqa: E402
-from sheets import SheetError, load_schema, load_sheets  # noqa: E402
+from resistance_timeline.setup.config import (  # noqa: E402
+    ConfigError,
+    load_config,
+    load_schema,
+    shipped_file,
+)
+from resistance_timeline.setup.input_files import first_read_length  # noqa: E402
+from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
 
 SCHEMAS = os.path.join(workflow.basedir, "config", "schemas")
 
@@ -23,34 +28,16 @@ def _stop(title, problems):
     )
 
 
-def _validate_config(cfg):
-    """Check config.yaml against its schema, filling in defaults; report all errors at once."""
-    schema = load_schema(os.path.join(SCHEMAS, "config.schema.yaml"))
-    problems = []
-    for error in jsonschema.Draft202012Validator(schema).iter_errors(cfg):
-        key = ": ".join(str(p) for p in error.path) or "(top level)"
-        if error.validator == "additionalProperties":
-            allowed = ", ".join(error.schema.get("properties", {}))
-            problems.append(
-                f"config.yaml, key '{key}': {error.message}; allowed keys: {allowed}"
-            )
-        else:
-            problems.append(f"config.yaml, key '{key}': {error.message}")
-    if problems:
-        _stop("the configuration is invalid", problems)
-    _fill_defaults(cfg, schema)
-
-
-def _fill_defaults(cfg, schema):
-    """Set every schema default missing from ``cfg`` (recursively, for nested sections)."""
-    for key, spec in schema.get("properties", {}).items():
-        if key not in cfg and "default" in spec:
-            cfg[key] = yaml.safe_load(yaml.safe_dump(spec["default"]))
-        if isinstance(cfg.get(key), dict) and spec.get("type") == "object":
-            _fill_defaults(cfg[key], spec)
-
-
-_validate_config(config)
+try:
+    # --configfile given: that file alone (schema defaults for what it leaves out);
+    # none: the shipped demo configuration
+    CONFIG_NAME = load_config(
+        config,
+        [str(f) for f in workflow.overwrite_configfiles],
+        os.path.join(workflow.basedir, "config", "config.yaml"),
+    )
+except ConfigError as error:
+    _stop("the configuration is invalid", error.problems)
 try:
     # File checks (inputs exist, gzip, contig names) run once, in the main process; cluster
     # and sub-process jobs re-parse the workflow and only need the sheets' structure. What
@@ -60,25 +47,16 @@ try:
         SCHEMAS,
         check_files=workflow.is_main_process,
         facts_store=".snakemake/resistance-timeline/file-facts.json",
+        config_name=CONFIG_NAME,
     )
 except SheetError as error:
     _stop("the sample sheets are invalid", error.problems)
 
-
-def _workflow_file(path):
-    """A path from config.yaml: as given when it exists from the working directory, else inside
-    the workflow (so the shipped resources work from any working directory)."""
-    if os.path.isabs(path) or os.path.exists(path):
-        return path
-    shipped = os.path.join(workflow.basedir, path)
-    return shipped if os.path.exists(shipped) else path
-
-
-MARKERS = _workflow_file(config["resistance_markers"])
+MARKERS = shipped_file(config["resistance_markers"], workflow.basedir)
 if not os.path.isfile(MARKERS):
     _stop(
         "the configuration is invalid",
-        [f"config.yaml, key 'resistance_markers': file not found: {MARKERS}"],
+        [f"{CONFIG_NAME}, key 'resistance_markers': file not found: {MARKERS}"],
     )
 
 SAMPLES = {s["sample_id"]: s for s in SHEETS.samples}
@@ -86,7 +64,13 @@ UNITS = {}
 for _unit in SHEETS.units:
     UNITS.setdefault(_unit["sample_id"], {})[_unit["unit_id"]] = _unit
 PATIENTS = SHEETS.patients()
-REF = "results/reference/genome.fa"
+
+# The reference's derived files, made once under results/reference/ (rules/reference.smk).
+REF_FASTA = "results/reference/genome.fa"
+REF_FAI = f"{REF_FASTA}.fai"
+BWA_INDEX = multiext(REF_FASTA, ".amb", ".ann", ".bwt", ".pac", ".sa")
+TARGETS_BED = "results/reference/targets.bed"
+STAR_INDEX = "results/reference/star"
 
 # Wildcards take the sheet schema's id pattern without its anchors: no dots, slashes, spaces or
 # shell metacharacters can ever reach a path or a command line.
@@ -110,6 +94,11 @@ def samples_of(patient, assay=None, materials=None):
     return [s["sample_id"] for s in chosen]
 
 
+def patients_with(assay):
+    """Patients with at least one sample of the assay, in sheet order."""
+    return [p for p in PATIENTS if samples_of(p, assay)]
+
+
 def is_fastq_unit(sample, unit):
     """True when the unit is given as paired FASTQ (not as an aligned BAM)."""
     return "fq1" in UNITS[sample][unit]
@@ -124,7 +113,35 @@ def grow_with_attempt(mem_mb):
     return mem_for_attempt
 
 
-# --- input functions -------------------------------------------------------------------------
+def fill(template, **wildcards):
+    """A rule's declared output path template (rules.<name>.output.<key>) filled in."""
+    return str(template).format(**wildcards)
+
+
+def per_sample(template, patient, assay):
+    """``template`` filled in for every sample of the patient's assay, in samples_of order."""
+    return [
+        fill(template, patient=patient, sample=s) for s in samples_of(patient, assay)
+    ]
+
+
+# --- reference files (only the assays present need them; see config/README.md) ------------
+def get_gff3(wildcards):
+    """The GFF3 of config reference: gff3 (WES annotation)."""
+    return config["reference"]["gff3"]
+
+
+def get_gtf(wildcards):
+    """The GTF of config reference: gtf (RNA: STAR, counts, fusions)."""
+    return config["reference"]["gtf"]
+
+
+def get_targets(wildcards):
+    """The capture BED of config reference: targets (WES)."""
+    return config["reference"]["targets"]
+
+
+# --- input functions: reads and alignment ----------------------------------------------------
 def get_fastq(wildcards):
     """The raw paired FASTQ of one unit."""
     unit = UNITS[wildcards.sample][wildcards.unit]
@@ -142,7 +159,14 @@ def get_unit_bams(wildcards):
     """All per-unit BAMs of a sample (aligned from FASTQ, or imported), to merge and mark."""
     p, s = wildcards.patient, wildcards.sample
     return [
-        f"results/align/{p}/{s}.{u}.{'aligned' if is_fastq_unit(s, u) else 'imported'}.bam"
+        fill(
+            (rules.align_reads if is_fastq_unit(s, u) else rules.import_dna_bam).output[
+                0
+            ],
+            patient=p,
+            sample=s,
+            unit=u,
+        )
         for u in UNITS[s]
     ]
 
@@ -158,13 +182,85 @@ def get_bam_unit(wildcards):
     return unit["bam"]
 
 
+def get_mosdepth_prefix(wildcards, output):
+    """mosdepth's output prefix: its summary file's path without the suffix mosdepth adds."""
+    return output.summary.removesuffix(".mosdepth.summary.txt")
+
+
+def get_patient_bams(wildcards):
+    """Every WES BAM of a patient (normal first, then by day): the joint-calling inputs."""
+    return per_sample(rules.mark_duplicates.output.bam, wildcards.patient, "wes")
+
+
+def get_patient_bais(wildcards):
+    """The indexes of get_patient_bams."""
+    return per_sample(rules.mark_duplicates.output.bai, wildcards.patient, "wes")
+
+
+def sample_records(patient, assay):
+    """A patient's samples of one assay as the scripts receive them (id, material, day,
+    label), in samples_of order."""
+    return [
+        {k: SAMPLES[s][k] for k in ("sample_id", "material", "day", "timepoint")}
+        for s in samples_of(patient, assay)
+    ]
+
+
+def get_patient_wes_samples(wildcards):
+    """The patient's WES samples, in get_patient_bams order."""
+    return sample_records(wildcards.patient, "wes")
+
+
+def get_freebayes_options(wildcards):
+    """freebayes options for one patient: its thresholds are the most permissive of the
+    materials it has (freebayes applies one value to every sample of a joint run)."""
+    calling = config["calling"]
+    materials = {SAMPLES[s]["material"] for s in samples_of(wildcards.patient, "wes")}
+    fraction = min(calling["min_alternate_fraction"][m] for m in materials)
+    count = min(calling["min_alternate_count"][m] for m in materials)
+    return (
+        f"--pooled-continuous --min-alternate-fraction {fraction}"
+        f" --min-alternate-count {count}"
+        f" --min-mapping-quality {calling['min_mapping_quality']}"
+        f" --min-base-quality {calling['min_base_quality']} {calling['freebayes_extra']}"
+    )
+
+
+# --- input functions: RNA --------------------------------------------------------------------
+def rna_is_imported(sample):
+    """True when an RNA sample comes as one aligned BAM instead of FASTQ."""
+    return not is_fastq_unit(sample, next(iter(UNITS[sample])))
+
+
+def rna_outputs(patient, sample):
+    """The BAM and index of a sample's RNA alignment, as declared by align_rna (or by
+    import_rna_bam for a BAM unit)."""
+    maker = rules.import_rna_bam if rna_is_imported(sample) else rules.align_rna
+    return {
+        key: fill(maker.output[key], patient=patient, sample=sample)
+        for key in ("bam", "bai")
+    }
+
+
+def get_rna_bam(wildcards):
+    """The coordinate-sorted BAM and index of one RNA sample: STAR's, or the imported one."""
+    return rna_outputs(wildcards.patient, wildcards.sample)
+
+
 def get_rna_fastqs(wildcards):
     """The trimmed FASTQ of every unit of an RNA sample: read-1 and read-2 lists, same order."""
+    out = rules.trim_reads.output
     p, s = wildcards.patient, wildcards.sample
     return {
-        f"r{mate}": [f"results/reads/{p}/{s}.{u}.R{mate}.fastq.gz" for u in UNITS[s]]
-        for mate in (1, 2)
+        key: [fill(out[key], patient=p, sample=s, unit=u) for u in UNITS[s]]
+        for key in ("r1", "r2")
     }
+
+
+def get_star_prefix(wildcards, output):
+    """STAR's --outFileNamePrefix: the sample's BAM path without 'bam' (STAR names its
+    ReadsPerGene.out.tab and Chimeric.out.junction from it, as align_rna declares)."""
+    return output.bam.removesuffix("bam")
 
 
 def get_star_read_files(wildcards, input):
@@ -180,34 +276,11 @@ def get_rna_read_groups(wildcards):
     )
 
 
-def rna_is_imported(sample):
-    """True when an RNA sample comes as one aligned BAM instead of FASTQ."""
-    return not is_fastq_unit(sample, next(iter(UNITS[sample])))
-
-
-def rna_prefix(patient, sample):
-    """Where a sample's RNA outputs start: STAR's, or those of an imported BAM."""
-    kind = "imported." if rna_is_imported(sample) else ""
-    return f"results/rna/{patient}/{sample}.{kind}"
-
-
-def rna_bam_path(patient, sample):
-    """The coordinate-sorted RNA BAM of a sample: STAR's, or the imported one."""
-    return f"{rna_prefix(patient, sample)}bam"
-
-
-def get_rna_bam(wildcards):
-    """Input function form of rna_bam_path."""
-    return rna_bam_path(wildcards.patient, wildcards.sample)
-
-
-def get_rna_gene_counts(wildcards=None):
-    """Per-sample gene count tables (STAR's ReadsPerGene format) of every RNA sample."""
-    return [
-        f"{rna_prefix(p, s)}ReadsPerGene.out.tab"
-        for p in PATIENTS
-        for s in samples_of(p, "rna")
-    ]
+def rna_gene_counts(patient, sample):
+    """A sample's gene count table (ReadsPerGene format): STAR's, or counted from its BAM."""
+    if rna_is_imported(sample):
+        return fill(rules.count_rna_bam.output[0], patient=patient, sample=sample)
+    return fill(rules.align_rna.output.counts, patient=patient, sample=sample)
 
 
 def rna_sample_ids():
@@ -215,13 +288,9 @@ def rna_sample_ids():
     return [s for p in PATIENTS for s in samples_of(p, "rna")]
 
 
-def sample_records(patient, assay):
-    """A patient's samples of one assay as the scripts receive them (id, material, day,
-    label), in samples_of order."""
-    return [
-        {k: SAMPLES[s][k] for k in ("sample_id", "material", "day", "timepoint")}
-        for s in samples_of(patient, assay)
-    ]
+def get_rna_gene_counts(wildcards):
+    """Per-sample gene count tables of every RNA sample, in rna_sample_ids order."""
+    return [rna_gene_counts(SAMPLES[s]["patient_id"], s) for s in rna_sample_ids()]
 
 
 def get_patient_rna_samples(wildcards):
@@ -230,23 +299,23 @@ def get_patient_rna_samples(wildcards):
 
 
 def get_patient_rna_bams(wildcards):
-    """The RNA BAM of every RNA sample of the patient, in get_patient_rna_samples order."""
-    p = wildcards.patient
-    return [rna_bam_path(p, s) for s in samples_of(p, "rna")]
+    """The RNA BAM and index of every RNA sample of the patient, in samples_of order."""
+    files = [
+        rna_outputs(wildcards.patient, s) for s in samples_of(wildcards.patient, "rna")
+    ]
+    return {"bams": [f["bam"] for f in files], "bais": [f["bai"] for f in files]}
 
 
 def get_patient_fusion_calls(wildcards):
     """Per-sample fusion calls of the patient's RNA samples."""
-    p = wildcards.patient
-    return [f"results/fusions/{p}/{s}.fusions.tsv" for s in samples_of(p, "rna")]
+    return per_sample(rules.call_fusions.output.fusions, wildcards.patient, "rna")
 
 
 def get_patient_imbalance(wildcards):
     """Per-sample kinase 3'-to-5' imbalance tables of the patient's RNA samples."""
-    p = wildcards.patient
-    return [
-        f"results/fusions/{p}/{s}.kinase_imbalance.tsv" for s in samples_of(p, "rna")
-    ]
+    return per_sample(
+        rules.measure_kinase_imbalance.output[0], wildcards.patient, "rna"
+    )
 
 
 def _genome_bases():
@@ -281,61 +350,34 @@ def star_sjdb_overhang(wildcards):
     return longest - 1 if longest else 100
 
 
-def get_patient_bams(wildcards):
-    """Every WES BAM of a patient (normal first, then by day): the joint-calling inputs."""
-    p = wildcards.patient
-    return [f"results/align/{p}/{s}.bam" for s in samples_of(p, "wes")]
-
-
-def get_patient_bais(wildcards):
-    """The indexes of get_patient_bams."""
-    return [f"{bam}.bai" for bam in get_patient_bams(wildcards)]
-
-
-def get_patient_wes_samples(wildcards):
-    """The patient's WES samples, in get_patient_bams order."""
-    return sample_records(wildcards.patient, "wes")
-
-
-def get_freebayes_options(wildcards):
-    """freebayes options for one patient: its thresholds are the most permissive of the
-    materials it has (freebayes applies one value to every sample of a joint run)."""
-    calling = config["calling"]
-    materials = {SAMPLES[s]["material"] for s in samples_of(wildcards.patient, "wes")}
-    fraction = min(calling["min_alternate_fraction"][m] for m in materials)
-    count = min(calling["min_alternate_count"][m] for m in materials)
-    return (
-        f"--pooled-continuous --min-alternate-fraction {fraction}"
-        f" --min-alternate-count {count}"
-        f" --min-mapping-quality {calling['min_mapping_quality']}"
-        f" --min-base-quality {calling['min_base_quality']} {calling['freebayes_extra']}"
-    )
-
-
-def _sample_paths(template, assay, materials=None):
-    """Expand a results path over every (patient, sample) of an assay."""
-    return [
-        template.format(patient=p, sample=s)
-        for p in PATIENTS
-        for s in samples_of(p, assay, materials)
-    ]
-
-
+# --- targets of a full run -------------------------------------------------------------------
 def final_outputs():
     """Every target of a full run; rule all asks for exactly these."""
     fastp_reports = [
-        f"results/qc/fastp/{SAMPLES[s]['patient_id']}/{s}.{u}.fastp.json"
+        fill(
+            rules.trim_reads.output.json,
+            patient=SAMPLES[s]["patient_id"],
+            sample=s,
+            unit=u,
+        )
         for s, units in UNITS.items()
         for u, unit in units.items()
         if "fq1" in unit
     ]
-    coverage = _sample_paths(
-        "results/qc/coverage/{patient}/{sample}.mosdepth.summary.txt", "wes"
-    )
-    wes_patients = [p for p in PATIENTS if samples_of(p, "wes")]
-    rna_patients = [p for p in PATIENTS if samples_of(p, "rna")]
-    variants = [f"results/variants/{p}.variants.tsv" for p in wes_patients]
-    identity = [f"results/qc/identity/{p}.identity.tsv" for p in wes_patients]
-    fusions = [f"results/fusions/{p}.fusions.tsv" for p in rna_patients]
-    counts = ["results/expression/counts.tsv"] if rna_patients else []
-    return fastp_reports + coverage + variants + identity + fusions + counts
+    coverage = [
+        path
+        for p in patients_with("wes")
+        for path in per_sample(rules.measure_coverage.output.summary, p, "wes")
+    ]
+    per_patient = [
+        fill(template, patient=p)
+        for template, assay in (
+            (rules.tabulate_variants.output[0], "wes"),
+            (rules.check_sample_identity.output[0], "wes"),
+            (rules.track_fusions.output[0], "rna"),
+            (rules.gather_kinase_imbalance.output[0], "rna"),
+        )
+        for p in patients_with(assay)
+    ]
+    counts = list(rules.build_count_matrix.output) if patients_with("rna") else []
+    return fastp_reports + coverage + per_patient + counts

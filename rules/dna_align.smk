@@ -3,10 +3,10 @@
 
 rule align_reads:
     input:
-        r1="results/reads/{patient}/{sample}.{unit}.R1.fastq.gz",
-        r2="results/reads/{patient}/{sample}.{unit}.R2.fastq.gz",
-        fasta=REF,
-        index=multiext(REF, ".amb", ".ann", ".bwt", ".pac", ".sa"),
+        r1=rules.trim_reads.output.r1,
+        r2=rules.trim_reads.output.r2,
+        fasta=REF_FASTA,
+        index=BWA_INDEX,
     output:
         temp("results/align/{patient}/{sample}.{unit}.aligned.bam"),
     log:
@@ -33,7 +33,7 @@ rule align_reads:
 rule import_dna_bam:
     input:
         bam=get_bam_unit,
-        fasta=REF,
+        fasta=REF_FASTA,
     output:
         temp("results/align/{patient}/{sample}.{unit}.imported.bam"),
     log:
@@ -82,9 +82,9 @@ rule mark_duplicates:
 
 rule measure_coverage:
     input:
-        bam="results/align/{patient}/{sample}.bam",
-        bai="results/align/{patient}/{sample}.bam.bai",
-        targets="results/reference/targets.bed",
+        bam=rules.mark_duplicates.output.bam,
+        bai=rules.mark_duplicates.output.bai,
+        targets=TARGETS_BED,
     output:
         summary="results/qc/coverage/{patient}/{sample}.mosdepth.summary.txt",
         regions="results/qc/coverage/{patient}/{sample}.regions.bed.gz",
@@ -100,7 +100,7 @@ rule measure_coverage:
         mem_mb=2000,
         runtime=60,
     params:
-        prefix="results/qc/coverage/{patient}/{sample}",
+        prefix=get_mosdepth_prefix,
         thresholds=config["alignment"]["coverage_thresholds"],
     shell:
         "mosdepth --threads {threads} --no-per-base --by {input.targets}"

@@ -6,9 +6,9 @@ rule call_candidates:
     input:
         bams=get_patient_bams,
         bais=get_patient_bais,
-        fasta=REF,
-        fai="results/reference/genome.fa.fai",
-        targets="results/reference/targets.bed",
+        fasta=REF_FASTA,
+        fai=REF_FAI,
+        targets=TARGETS_BED,
     output:
         temp("results/variants/{patient}/candidates.raw.vcf"),
     log:
@@ -32,8 +32,8 @@ rule call_candidates:
 
 rule normalize_candidates:
     input:
-        vcf="results/variants/{patient}/candidates.raw.vcf",
-        fasta=REF,
+        vcf=rules.call_candidates.output[0],
+        fasta=REF_FASTA,
     output:
         vcf="results/variants/{patient}/candidates.vcf.gz",
         tbi="results/variants/{patient}/candidates.vcf.gz.tbi",
@@ -58,11 +58,11 @@ rule normalize_candidates:
 
 rule genotype_timepoints:
     input:
-        candidates="results/variants/{patient}/candidates.vcf.gz",
+        candidates=rules.normalize_candidates.output.vcf,
         bams=get_patient_bams,
         bais=get_patient_bais,
-        fasta=REF,
-        fai="results/reference/genome.fa.fai",
+        fasta=REF_FASTA,
+        fai=REF_FAI,
     output:
         vcf="results/variants/{patient}/genotypes.vcf.gz",
         tbi="results/variants/{patient}/genotypes.vcf.gz.tbi",
@@ -85,9 +85,10 @@ rule genotype_timepoints:
 
 rule annotate_variants:
     input:
-        vcf="results/variants/{patient}/genotypes.vcf.gz",
-        fasta=REF,
-        gff3=config["reference"]["gff3"],
+        vcf=rules.genotype_timepoints.output.vcf,
+        tbi=rules.genotype_timepoints.output.tbi,
+        fasta=REF_FASTA,
+        gff3=get_gff3,
     output:
         vcf="results/variants/{patient}.variants.vcf.gz",
         tbi="results/variants/{patient}.variants.vcf.gz.tbi",
@@ -111,8 +112,9 @@ rule annotate_variants:
 
 rule tabulate_variants:
     input:
-        vcf="results/variants/{patient}.variants.vcf.gz",
-        gff3=config["reference"]["gff3"],
+        vcf=rules.annotate_variants.output.vcf,
+        tbi=rules.annotate_variants.output.tbi,
+        gff3=get_gff3,
         markers=MARKERS,
     output:
         "results/variants/{patient}.variants.tsv",
@@ -135,7 +137,8 @@ rule tabulate_variants:
 
 rule check_sample_identity:
     input:
-        "results/variants/{patient}/genotypes.vcf.gz",
+        vcf=rules.genotype_timepoints.output.vcf,
+        tbi=rules.genotype_timepoints.output.tbi,
     output:
         "results/qc/identity/{patient}.identity.tsv",
     log:

@@ -6,8 +6,8 @@ rule prepare_reference:
     input:
         config["reference"]["fasta"],
     output:
-        fasta=REF,
-        fai="results/reference/genome.fa.fai",
+        fasta=REF_FASTA,
+        fai=REF_FAI,
     log:
         "logs/prepare_reference/genome.log",
     benchmark:
@@ -27,9 +27,9 @@ rule prepare_reference:
 
 rule index_reference_bwa:
     input:
-        REF,
+        REF_FASTA,
     output:
-        multiext(REF, ".amb", ".ann", ".bwt", ".pac", ".sa"),
+        BWA_INDEX,
     log:
         "logs/index_reference_bwa/genome.log",
     benchmark:
@@ -46,10 +46,10 @@ rule index_reference_bwa:
 
 rule prepare_targets:
     input:
-        bed=config["reference"]["targets"],
-        fai="results/reference/genome.fa.fai",
+        bed=get_targets,
+        fai=REF_FAI,
     output:
-        "results/reference/targets.bed",
+        TARGETS_BED,
     log:
         "logs/prepare_targets/targets.log",
     benchmark:

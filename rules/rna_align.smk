@@ -4,10 +4,10 @@
 
 rule build_star_index:
     input:
-        fasta=REF,
-        gtf=config["reference"]["gtf"],
+        fasta=REF_FASTA,
+        gtf=get_gtf,
     output:
-        directory("results/reference/star"),
+        directory(STAR_INDEX),
     log:
         "logs/build_star_index/genome.log",
     benchmark:
@@ -33,9 +33,10 @@ rule build_star_index:
 rule align_rna:
     input:
         unpack(get_rna_fastqs),
-        index="results/reference/star",
+        index=STAR_INDEX,
     output:
         bam="results/rna/{patient}/{sample}.bam",
+        bai="results/rna/{patient}/{sample}.bam.bai",
         counts="results/rna/{patient}/{sample}.ReadsPerGene.out.tab",
         junctions="results/rna/{patient}/{sample}.Chimeric.out.junction",
         final_log="results/qc/star/{patient}/{sample}.Log.final.out",
@@ -50,7 +51,7 @@ rule align_rna:
         mem_mb=star_mem_mb,
         runtime=240,
     params:
-        prefix="results/rna/{patient}/{sample}.",
+        prefix=get_star_prefix,
         read_groups=get_rna_read_groups,
         reads=get_star_read_files,
         extra=config["rna"]["star_extra"],
@@ -96,9 +97,9 @@ rule import_rna_bam:
 
 rule count_rna_bam:
     input:
-        bam="results/rna/{patient}/{sample}.imported.bam",
-        bai="results/rna/{patient}/{sample}.imported.bam.bai",
-        gtf=config["reference"]["gtf"],
+        bam=rules.import_rna_bam.output.bam,
+        bai=rules.import_rna_bam.output.bai,
+        gtf=get_gtf,
     output:
         "results/rna/{patient}/{sample}.imported.ReadsPerGene.out.tab",
     log:
@@ -112,4 +113,4 @@ rule count_rna_bam:
         mem_mb=2000,
         runtime=120,
     script:
-        "../scripts/count_reads_per_gene.py"
+        "../scripts/count_rna_bam.py"

@@ -4,8 +4,8 @@
 
 rule build_count_matrix:
     input:
-        counts=get_rna_gene_counts(),
-        gtf=config["reference"]["gtf"],
+        counts=get_rna_gene_counts,
+        gtf=get_gtf,
     output:
         counts="results/expression/counts.tsv",
         summary="results/qc/star/counts_summary.tsv",

@@ -4,9 +4,9 @@
 
 rule call_fusions:
     input:
-        bam=get_rna_bam,
-        gtf=config["reference"]["gtf"],
-        fasta=REF,
+        unpack(get_rna_bam),
+        gtf=get_gtf,
+        fasta=REF_FASTA,
         markers=MARKERS,
     output:
         fusions="results/fusions/{patient}/{sample}.fusions.tsv",
@@ -31,8 +31,8 @@ rule call_fusions:
 
 rule measure_kinase_imbalance:
     input:
-        bam=get_rna_bam,
-        gtf=config["reference"]["gtf"],
+        unpack(get_rna_bam),
+        gtf=get_gtf,
     output:
         "results/fusions/{patient}/{sample}.kinase_imbalance.tsv",
     log:
@@ -47,22 +47,18 @@ rule measure_kinase_imbalance:
         runtime=30,
     params:
         sample_id="{sample}",
-        kinases=config["fusions"]["kinase_fusion_exons"],
-        min_log2_ratio=config["fusions"]["imbalance_min_log2_ratio"],
-        min_depth_3p=config["fusions"]["imbalance_min_depth_3p"],
+        settings=config["fusions"],
     script:
-        "../scripts/kinase_imbalance.py"
+        "../scripts/measure_kinase_imbalance.py"
 
 
 rule track_fusions:
     input:
+        unpack(get_patient_rna_bams),
         calls=get_patient_fusion_calls,
-        imbalance=get_patient_imbalance,
-        bams=get_patient_rna_bams,
-        gtf=config["reference"]["gtf"],
+        gtf=get_gtf,
     output:
-        fusions="results/fusions/{patient}.fusions.tsv",
-        imbalance="results/fusions/{patient}.kinase_imbalance.tsv",
+        "results/fusions/{patient}.fusions.tsv",
     log:
         "logs/track_fusions/{patient}.log",
     benchmark:
@@ -80,3 +76,25 @@ rule track_fusions:
         strandedness=config["rna"]["strandedness"],
     script:
         "../scripts/track_fusions.py"
+
+
+rule gather_kinase_imbalance:
+    input:
+        get_patient_imbalance,
+    output:
+        "results/fusions/{patient}.kinase_imbalance.tsv",
+    log:
+        "logs/gather_kinase_imbalance/{patient}.log",
+    benchmark:
+        "benchmarks/gather_kinase_imbalance/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        patient="{patient}",
+        samples=get_patient_rna_samples,
+    script:
+        "../scripts/gather_kinase_imbalance.py"

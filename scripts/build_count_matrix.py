@@ -1,108 +1,21 @@
-"""Merge per-sample gene counts (STAR ReadsPerGene.out.tab format) into the cohort matrix
-results/expression/counts.tsv (gene_id, gene_name, one column per RNA sample), and a summary
-of unassigned reads per sample with a check of the configured strandedness."""
+"""Rule build_count_matrix (rules/rna_expression.smk): the cohort gene-count matrix from the
+per-sample gene counts, and the per-sample summary with its strandedness check."""
 
 import sys
 
-from annotation import gtf_rows
-
-# ReadsPerGene.out.tab columns after gene_id: unstranded, read 1 sense, read 1 antisense
-STRAND_COLUMN = {"unstranded": 1, "forward": 2, "reverse": 3}
-SUMMARY_ROWS = ("N_unmapped", "N_multimapping", "N_noFeature", "N_ambiguous")
-
-
-def gene_names(gtf_path):
-    """gene_id → gene_name from a GTF (the id itself when a gene has no name), in file order."""
-    names = {}
-    for _, attrs in gtf_rows(gtf_path):
-        if "gene_id" in attrs:
-            gene = attrs["gene_id"][0]
-            names.setdefault(gene, attrs.get("gene_name", [gene])[0])
-    return names
-
-
-def read_gene_counts(path):
-    """(summary rows, gene rows) of a ReadsPerGene table: {name: [unstr, fwd, rev]}."""
-    summary, genes = {}, {}
-    with open(path) as handle:
-        for line in handle:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) != 4:
-                raise ValueError(f"{path}: expected 4 columns, got {len(fields)}: {line!r}")
-            target = summary if fields[0] in SUMMARY_ROWS else genes
-            target[fields[0]] = [int(x) for x in fields[1:]]
-    return summary, genes
-
-
-def strandedness_check(genes, chosen):
-    """Assigned reads in the chosen column vs the opposite one; a warning text when the
-    library looks stranded the other way (or unstranded while set as stranded)."""
-    forward = sum(v[1] for v in genes.values())
-    reverse = sum(v[2] for v in genes.values())
-    if chosen == "unstranded" or forward + reverse == 0:
-        return forward, reverse, ""
-    mine, other = (forward, reverse) if chosen == "forward" else (reverse, forward)
-    if other > mine:
-        return forward, reverse, (
-            f"more reads count as {'reverse' if chosen == 'forward' else 'forward'} than as "
-            f"{chosen} ({other} vs {mine}): check rna: strandedness in config.yaml"
-        )
-    if mine < 3 * other:
-        return forward, reverse, (
-            f"the library looks unstranded ({mine} {chosen} vs {other} opposite): "
-            "check rna: strandedness in config.yaml"
-        )
-    return forward, reverse, ""
-
-
-def build(count_paths, samples, gtf_path, strandedness):
-    """The count matrix rows, the summary rows and warnings, from per-sample tables."""
-    names = gene_names(gtf_path)
-    column = STRAND_COLUMN[strandedness]
-    matrix, summary, warnings = {}, [], []
-    gene_order = None
-    for sample, path in zip(samples, count_paths):
-        unassigned, genes = read_gene_counts(path)
-        if gene_order is None:
-            gene_order = list(genes)
-        elif list(genes) != gene_order:
-            raise ValueError(f"{path}: genes differ from the first sample's table")
-        matrix[sample] = {g: v[column - 1] for g, v in genes.items()}
-        forward, reverse, warning = strandedness_check(genes, strandedness)
-        if warning:
-            warnings.append(f"{sample}: {warning}")
-        assigned = sum(matrix[sample].values())
-        summary.append(
-            [sample, assigned]
-            + [unassigned.get(k, [0, 0, 0])[column - 1] for k in SUMMARY_ROWS]
-            + [forward, reverse, warning]
-        )
-    rows = [
-        [g, names.get(g, g)] + [matrix[s][g] for s in samples] for g in (gene_order or [])
-    ]
-    return rows, summary, warnings
+from resistance_timeline.io.logs import log_to
+from resistance_timeline.rna.count_matrix import build, write_matrix, write_summary
 
 
 def main(snakemake):
-    """Snakemake entry point: see rules/rna_expression.smk (rule build_count_matrix)."""
-    with open(snakemake.log[0], "w") as log:
-        sys.stderr = log
-        samples = snakemake.params.samples
-        rows, summary, warnings = build(
-            snakemake.input.counts, samples, snakemake.input.gtf, snakemake.params.strandedness
-        )
-        with open(snakemake.output.counts, "w") as out:
-            out.write("\t".join(["gene_id", "gene_name", *samples]) + "\n")
-            for row in rows:
-                out.write("\t".join(map(str, row)) + "\n")
-        with open(snakemake.output.summary, "w") as out:
-            header = ["sample_id", "assigned", *SUMMARY_ROWS, "read1_sense", "read1_antisense"]
-            out.write("\t".join(header + ["warning"]) + "\n")
-            for row in summary:
-                out.write("\t".join(map(str, row)) + "\n")
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
+    with log_to(snakemake.log[0]) as log:
+        rows, summary, warnings = build(inp.counts, params.samples, inp.gtf, params.strandedness)
+        write_matrix(rows, params.samples, out.counts)
+        write_summary(summary, out.summary)
         for warning in warnings:
             print(f"WARNING: {warning}", file=log)
-            print(f"WARNING: {warning}", file=sys.__stderr__)
+            print(f"WARNING: {warning}", file=sys.__stderr__)  # the console, too
 
 
 if "snakemake" in globals():

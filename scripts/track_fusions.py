@@ -1,97 +1,20 @@
-"""Track a patient's fusions over all of its RNA samples: results/fusions/{patient}.fusions.tsv.
+"""Rule track_fusions (rules/rna_fusions.smk): a patient's fusions in every one of its RNA
+samples, called or measured at the same breakpoints."""
 
-Every fusion that passed the filters in at least one sample is reported in every RNA sample of
-the patient: with the sample's own call where it was called, and otherwise with the split and
-spanning reads counted at the same breakpoints in that sample's BAM, so "absent" is a measured
-zero (status not_detected) and weak evidence below the calling thresholds is visible
-(status below_threshold). Also gathers the per-sample kinase 3'/5' imbalance tables.
-"""
-
-import sys
-
-from annotation import GeneIndex, load_genes
-from call_fusions import support_at
-from kinase_imbalance import COLUMNS as IMBALANCE_COLUMNS
-from tables import read_tsv, write_tsv
-
-COLUMNS = [
-    "patient_id", "sample_id", "day", "fusion", "breakpoint5", "breakpoint3", "exon5", "exon3",
-    "split_reads", "spanning_pairs", "in_frame", "known_driver", "status",
-]  # fmt: skip
-FUSION_FIELDS = ("fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon5", "exon3",
-                 "in_frame", "known_driver")  # fmt: skip
-
-
-def fusion_key(row):
-    """A fusion's identity across samples: its name and both breakpoints."""
-    return (row["fusion"], row["breakpoint5"], row["breakpoint3"])
-
-
-def patient_fusions(calls_by_sample):
-    """The patient's distinct fusions, in order of first call."""
-    fusions = {}
-    for rows in calls_by_sample.values():
-        for row in rows:
-            fusions.setdefault(fusion_key(row), {f: row[f] for f in FUSION_FIELDS})
-    return list(fusions.values())
-
-
-def track(samples, calls_by_sample, bams, measure):
-    """One row per fusion × sample. ``measure(bam, fusion)`` counts support where a sample has
-    no call of that fusion; it returns {"split_reads": n, "spanning_pairs": m}."""
-    called_in = {
-        sample_id: {fusion_key(r): r for r in rows} for sample_id, rows in calls_by_sample.items()
-    }
-    rows = []
-    for fusion in patient_fusions(calls_by_sample):
-        for sample, bam in zip(samples, bams):
-            called = called_in[sample["sample_id"]].get(fusion_key(fusion))
-            if called:
-                support = {k: int(called[k]) for k in ("split_reads", "spanning_pairs")}
-                status = "detected"
-            else:
-                support = measure(bam, fusion)
-                total = support["split_reads"] + support["spanning_pairs"]
-                status = "below_threshold" if total else "not_detected"
-            rows.append(
-                {
-                    "sample_id": sample["sample_id"],
-                    "day": sample["day"],
-                    **{k: fusion[k] for k in FUSION_FIELDS if k not in ("gene5", "gene3")},
-                    **support,
-                    "status": status,
-                }
-            )
-    return rows
+from resistance_timeline.io.logs import log_to
+from resistance_timeline.rna.fusion_tracking import track_patient, write_tracked
+from resistance_timeline.rna.fusions import FusionSettings
 
 
 def main(snakemake):
-    """Snakemake entry point: see rules/rna_fusions.smk (rule track_fusions)."""
-    with open(snakemake.log[0], "w") as log:
-        sys.stderr = log
-        samples = snakemake.params.samples
-        settings = snakemake.params.settings
-        strandedness = snakemake.params.strandedness
-        calls = {s["sample_id"]: read_tsv(p) for s, p in zip(samples, snakemake.input.calls)}
-        index = GeneIndex(load_genes(snakemake.input.gtf))
-
-        def measure(bam, fusion):
-            return support_at(
-                bam, fusion["breakpoint5"], fusion["breakpoint3"], index, strandedness,
-                jitter=settings["jitter"], min_anchor=settings["min_anchor"],
-                min_mapq=settings["min_mapq"],
-            )  # fmt: skip
-
-        rows = track(samples, calls, snakemake.input.bams, measure)
-        patient = snakemake.params.patient
-        write_tsv(({"patient_id": patient, **r} for r in rows), snakemake.output.fusions, COLUMNS)
-        imbalance = (
-            {"patient_id": patient, "day": sample["day"], **row}
-            for sample, path in zip(samples, snakemake.input.imbalance)
-            for row in read_tsv(path)
+    inp, params = snakemake.input, snakemake.params
+    with log_to(snakemake.log[0]) as log:
+        settings = FusionSettings.from_params(params.settings)
+        rows = track_patient(
+            params.samples, inp.calls, inp.bams, inp.gtf, params.strandedness, settings
         )
-        write_tsv(imbalance, snakemake.output.imbalance, ["patient_id", "day", *IMBALANCE_COLUMNS])
-        print(f"{len(rows)} fusion × sample rows for {patient}", file=log)
+        write_tracked(rows, params.patient, snakemake.output[0])
+        print(f"{len(rows)} fusion × sample rows for {params.patient}", file=log)
 
 
 if "snakemake" in globals():

@@ -19,14 +19,11 @@ import sys
 import time
 from pathlib import Path
 
+from cohort_sim import reference_files as R
+from cohort_sim import truth as T
+from cohort_sim.simulate import Design, build_design, simulate_rna, simulate_wes
+
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from cohort_sim import genome as G  # noqa: E402
-from cohort_sim import truth as T  # noqa: E402
-from cohort_sim.simulate import Design, build_design, simulate_rna, simulate_wes  # noqa: E402
-
 GENERATOR_VERSION = "1"
 DEFAULT_SEED = 20261121
 REPO = HERE.parents[1]
@@ -50,11 +47,11 @@ def sha256(path: Path) -> str:
 def write_reference(design: Design, refdir: Path) -> None:
     """genome.fa (+ .fai), annotation.gff3, annotation.gtf, targets.bed."""
     refdir.mkdir(parents=True, exist_ok=True)
-    G.write_fasta(refdir / "genome.fa", design.contigs)
-    G.write_fai(refdir / "genome.fa.fai", design.contigs)
-    G.write_gff3(refdir / "annotation.gff3", design.contigs, design.genes)
-    G.write_gtf(refdir / "annotation.gtf", design.contigs, design.genes)
-    G.write_bed(refdir / "targets.bed", design.targets)
+    R.write_fasta(refdir / "genome.fa", design.contigs)
+    R.write_fai(refdir / "genome.fa.fai", design.contigs)
+    R.write_gff3(refdir / "annotation.gff3", design.contigs, design.genes)
+    R.write_gtf(refdir / "annotation.gtf", design.contigs, design.genes)
+    R.write_bed(refdir / "targets.bed", design.targets)
 
 
 def simulate_sample(design: Design, sample_id: str, readdir: Path) -> dict:
@@ -75,14 +72,17 @@ def write_truth(design: Design, results: dict, truthdir: Path) -> None:
     T.write_variants(design, truthdir / "variants.tsv")
     T.write_cnv(design, truthdir / "cnv.tsv")
     T.write_fusions(design, results, truthdir / "fusions.tsv")
-    T.write_expression(design, results, truthdir / "expression_levels.tsv", truthdir / "expression.tsv")
+    T.write_expression(
+        design, results, truthdir / "expression_levels.tsv", truthdir / "expression.tsv"
+    )
     T.write_events(design, truthdir / "events.tsv")
     rows = [(s.sample, u, n) for s in design.samples for u, n in results[s.sample]["pairs"].items()]
     T._write(truthdir / "read_pairs.tsv", ["sample_id", "unit_id", "read_pairs"], rows)
 
 
 def write_manifest(outdir: Path, seed: int) -> Path:
-    """manifest.tsv: every file under outdir with its sha256 and size; first line names version and seed."""
+    """manifest.tsv: every file under outdir with its sha256 and size; first line names version
+    and seed."""
     files = sorted(p for p in outdir.rglob("*") if p.is_file() and p.name != "manifest.tsv")
     path = outdir / "manifest.tsv"
     with open(path, "w") as fh:
@@ -99,8 +99,13 @@ def read_manifest(outdir: Path) -> dict[str, str]:
     return {p: h for p, h, _ in (ln.split("\t") for ln in lines[2:])}
 
 
-def generate_cohort(outdir: Path = DEFAULT_OUTDIR, seed: int = DEFAULT_SEED, workers: int = 2,
-                    samples_tsv: Path = SAMPLES_TSV, units_tsv: Path = UNITS_TSV) -> Path:
+def generate_cohort(
+    outdir: Path = DEFAULT_OUTDIR,
+    seed: int = DEFAULT_SEED,
+    workers: int = 2,
+    samples_tsv: Path = SAMPLES_TSV,
+    units_tsv: Path = UNITS_TSV,
+) -> Path:
     """Generate the whole cohort into outdir; returns the manifest path."""
     global _DESIGN
     outdir = Path(outdir)
@@ -109,13 +114,17 @@ def generate_cohort(outdir: Path = DEFAULT_OUTDIR, seed: int = DEFAULT_SEED, wor
     write_reference(design, outdir / "reference")
     readdir = outdir / "reads"
     readdir.mkdir(parents=True, exist_ok=True)
-    expected = {f"{s.sample}.{u}.R{r}.fastq.gz" for s in design.samples for u in s.units for r in (1, 2)}
+    expected = {
+        f"{s.sample}.{u}.R{r}.fastq.gz" for s in design.samples for u in s.units for r in (1, 2)
+    }
     for stale in readdir.glob("*.fastq.gz"):
         if stale.name not in expected:
             stale.unlink()
     # largest samples first so two workers finish together
     size = {"cfdna": 6, "tumor": 2, "normal": 1}
-    order = sorted(design.samples, key=lambda s: -(size.get(s.material, 1) if s.assay == "wes" else 0.8))
+    order = sorted(
+        design.samples, key=lambda s: -(size.get(s.material, 1) if s.assay == "wes" else 0.8)
+    )
     tasks = [(s.sample, str(readdir)) for s in order]
     _DESIGN = design
     if workers > 1:
@@ -127,30 +136,46 @@ def generate_cohort(outdir: Path = DEFAULT_OUTDIR, seed: int = DEFAULT_SEED, wor
     return write_manifest(outdir, seed)
 
 
-def ensure_cohort(outdir: Path = DEFAULT_OUTDIR, seed: int = DEFAULT_SEED, workers: int = 2) -> Path:
-    """Generate the cohort unless outdir holds a complete one from this generator version and seed."""
+def ensure_cohort(
+    outdir: Path = DEFAULT_OUTDIR, seed: int = DEFAULT_SEED, workers: int = 2
+) -> Path:
+    """Generate the cohort unless outdir holds a complete one from this generator version and
+    seed."""
     outdir = Path(outdir)
     manifest = outdir / "manifest.tsv"
     if manifest.exists():
         first = manifest.read_text().split("\n", 1)[0]
-        if first == f"{MANIFEST_TAG}{seed}" and all((outdir / p).exists() for p in read_manifest(outdir)):
+        if first == f"{MANIFEST_TAG}{seed}" and all(
+            (outdir / p).exists() for p in read_manifest(outdir)
+        ):
             return manifest
     return generate_cohort(outdir, seed, workers)
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--outdir", type=Path, default=DEFAULT_OUTDIR, help="output folder (default: %(default)s)")
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default: %(default)s)")
-    ap.add_argument("--workers", type=int, default=2, help="parallel samples (output does not depend on it)")
-    ap.add_argument("--if-missing", action="store_true",
-                    help="do nothing when outdir already holds a complete cohort of this version and seed")
+    ap.add_argument(
+        "--outdir", type=Path, default=DEFAULT_OUTDIR, help="output folder (default: %(default)s)"
+    )
+    ap.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help="random seed (default: %(default)s)"
+    )
+    ap.add_argument(
+        "--workers", type=int, default=2, help="parallel samples (output does not depend on it)"
+    )
+    ap.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="do nothing when outdir already holds a complete cohort of this version and seed",
+    )
     args = ap.parse_args(argv)
     t0 = time.time()
     make = ensure_cohort if args.if_missing else generate_cohort
     manifest = make(args.outdir, args.seed, args.workers)
     total = sum(int(ln.split("\t")[2]) for ln in manifest.read_text().splitlines()[2:])
-    print(f"wrote {args.outdir} ({total / 1e6:.1f} MB) in {time.time() - t0:.0f} s", file=sys.stderr)
+    print(
+        f"wrote {args.outdir} ({total / 1e6:.1f} MB) in {time.time() - t0:.0f} s", file=sys.stderr
+    )
 
 
 if __name__ == "__main__":

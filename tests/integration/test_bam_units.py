@@ -8,7 +8,8 @@ import shutil
 import pandas as pd
 import pysam
 import pytest
-from conftest import REPO, run_snakemake
+
+from helpers import REPO, run_snakemake
 
 COHORT = REPO / "resources" / "demo" / "cohort"
 

@@ -34,10 +34,29 @@ def true_vaf(truth, sample, gene, protein):
 
 def test_columns_are_the_public_interface(variants):
     assert list(variants.columns) == [
-        "patient_id", "sample_id", "day", "material", "contig", "pos", "ref", "alt", "gene",
-        "consequence", "protein", "transcript", "ref_reads", "alt_reads", "depth", "vaf",
-        "vaf_low", "vaf_high", "detection_limit", "status", "origin", "resistance",
-    ]  # fmt: skip
+        "patient_id",
+        "sample_id",
+        "day",
+        "material",
+        "contig",
+        "pos",
+        "ref",
+        "alt",
+        "gene",
+        "consequence",
+        "protein",
+        "transcript",
+        "ref_reads",
+        "alt_reads",
+        "depth",
+        "vaf",
+        "vaf_low",
+        "vaf_high",
+        "detection_limit",
+        "status",
+        "origin",
+        "resistance",
+    ]
 
 
 def test_alk_l1196q_appears_at_alectinib_relapse(variants, truth):

@@ -5,9 +5,20 @@ import pandas as pd
 import pytest
 
 FUSION_COLUMNS = [
-    "patient_id", "sample_id", "day", "fusion", "breakpoint5", "breakpoint3", "exon5", "exon3",
-    "split_reads", "spanning_pairs", "in_frame", "known_driver", "status",
-]  # fmt: skip
+    "patient_id",
+    "sample_id",
+    "day",
+    "fusion",
+    "breakpoint5",
+    "breakpoint3",
+    "exon5",
+    "exon3",
+    "split_reads",
+    "spanning_pairs",
+    "in_frame",
+    "known_driver",
+    "status",
+]
 
 
 def fusions(results, patient):
@@ -83,14 +94,18 @@ def test_ptch1_falls_after_each_drug(demo_results, truth):
 
 
 def test_bam_route_counts_like_star(demo_results):
-    """An RNA sample given as a BAM is counted by count_reads_per_gene.py; on STAR's own BAM it
-    must reproduce STAR's GeneCounts."""
-    from build_count_matrix import read_gene_counts
-    from count_reads_per_gene import count
+    """An RNA sample given as a BAM is counted by rule count_rna_bam (rna.gene_counts); on
+    STAR's own BAM it must reproduce STAR's GeneCounts."""
+    from resistance_timeline.rna.count_matrix import read_gene_counts
+    from resistance_timeline.rna.gene_counts import count
 
     bam = demo_results / "rna" / "IMT01" / "IMT01-R0.bam"
-    genes, _ = count(str(bam), str(demo_results.parent / "resources/demo/cohort/reference/annotation.gtf"))
-    _, star = read_gene_counts(str(demo_results / "rna" / "IMT01" / "IMT01-R0.ReadsPerGene.out.tab"))
+    genes, _ = count(
+        str(bam), str(demo_results.parent / "resources/demo/cohort/reference/annotation.gtf")
+    )
+    _, star = read_gene_counts(
+        str(demo_results / "rna" / "IMT01" / "IMT01-R0.ReadsPerGene.out.tab")
+    )
     ours = pd.Series({g: v[2] for g, v in genes.items()})
     theirs = pd.Series({g: v[2] for g, v in star.items()})
     assert ours.index.equals(theirs.index)

@@ -1,1 +1,6 @@
-"""Simulator behind make_demo_cohort.py: genome (reference), design (true events), simulate (reads per sample), reads (FASTQ), truth (tables)."""
+"""Simulator behind make_demo_cohort.py.
+
+genome (reference and gene models), reference_files (FASTA/GFF3/GTF/BED writers), design
+(samples, copy number, fusions, expression), variants (small variants), simulate (reads per
+sample), reads (fragments, errors, FASTQ), truth (tables).
+"""

@@ -29,17 +29,46 @@ TARGET_PAD = 25  # exome bait padding around each CDS exon
 # ALK: 29 exons; cumulative CDS length (c. end) of each exon. Exon 19 ends at c.3172
 # (first base of codon 1058), so exon 20 starts at the 2nd base of codon 1058 as in
 # real EML4-ALK breakpoints. C1156/I1171 in exon 22, F1174..G1202 in exon 23, G1269 exon 25.
-_ALK_2_19 = [118, 145, 132, 160, 141, 127, 173, 108, 152, 139, 166, 121, 147, 135, 158, 114, 149, 126]
+_ALK_2_19 = [
+    118,
+    145,
+    132,
+    160,
+    141,
+    127,
+    173,
+    108,
+    152,
+    139,
+    166,
+    121,
+    147,
+    135,
+    158,
+    114,
+    149,
+    126,
+]
 ALK_CDS_ENDS = (
     [3172 - sum(_ALK_2_19)]
     + list(np.cumsum(_ALK_2_19) + 3172 - sum(_ALK_2_19))
     + [3300, 3430, 3514, 3650, 3760, 3880, 4010, 4150, 4290, 4863]
 )
-ALK_CODONS = {1058: "GCT", 1156: "TGC", 1171: "ATC", 1174: "TTC", 1196: "CTG", 1198: "CTC", 1202: "GGC", 1269: "GGC"}
+ALK_CODONS = {
+    1058: "GCT",
+    1156: "TGC",
+    1171: "ATC",
+    1174: "TTC",
+    1196: "CTG",
+    1198: "CTC",
+    1202: "GGC",
+    1269: "GGC",
+}
 NRAS_CODONS = {12: "GGT", 13: "GGT", 61: "CAA"}
 FUSION_3P_EXON = 20  # ALK exon joined to the 5' partner
 
-# name: (contig, strand, protein aa, CDS exon count, UTR-only 5' exons, fixed CDS ends or None, fixed codons, fusion exon k)
+# name: (contig, strand, protein aa, CDS exon count, UTR-only 5' exons, fixed CDS ends or None,
+#        fixed codons, fusion exon k)
 SEED_GENES = {
     "NRAS": ("chr1", "-", 189, 4, 1, [111, 291, 450, 570], NRAS_CODONS, None),
     "MYCN": ("chr2", "+", 464, 2, 1, None, {}, None),
@@ -96,7 +125,8 @@ def random_dna(rng: np.random.Generator, n: int, gc: float = 0.42) -> np.ndarray
 
 
 def random_cds(rng: np.random.Generator, n_aa: int, fixed: dict[int, str]) -> str:
-    """CDS of n_aa sense codons + stop: ATG start, `fixed` codons at 1-based residues, no internal stop."""
+    """CDS of n_aa sense codons + stop: ATG start, `fixed` codons at 1-based residues, no internal
+    stop."""
     codons = ["ATG"]
     for aa in range(2, n_aa + 1):
         if aa in fixed:
@@ -161,7 +191,8 @@ class Gene:
         return None
 
     def segments(self, t0: int, t1: int) -> list[tuple[int, int, int]]:
-        """Genomic pieces (start, end, exon_number) of transcript interval [t0, t1), transcript order."""
+        """Genomic pieces (start, end, exon_number) of transcript interval [t0, t1), transcript
+        order."""
         out = []
         for k, ((a, b), ts, ln) in enumerate(zip(self.exons, self.tx_starts, self.exon_lens), 1):
             lo, hi = max(t0, ts), min(t1, ts + ln)
@@ -216,9 +247,17 @@ def make_gene(rng, name: str, idx: int) -> Gene:
     tx = np.frombuffer((utr5 + cds + utr3).encode(), dtype=np.uint8).copy()
     num = f"{idx:011d}"
     return Gene(
-        name=name, contig=contig, strand=strand, gene_id=f"ENSGRT{num}", tx_id=f"ENSTRT{num}",
-        protein_id=f"ENSPRT{num}", exon_lens=[int(x) for x in lens], cds_start=len(utr5),
-        cds_end=len(utr5) + len(cds), tx_seq=tx, fusion_exon=fusion_exon,
+        name=name,
+        contig=contig,
+        strand=strand,
+        gene_id=f"ENSGRT{num}",
+        tx_id=f"ENSTRT{num}",
+        protein_id=f"ENSPRT{num}",
+        exon_lens=[int(x) for x in lens],
+        cds_start=len(utr5),
+        cds_end=len(utr5) + len(cds),
+        tx_seq=tx,
+        fusion_exon=fusion_exon,
     )
 
 
@@ -250,7 +289,9 @@ def build_reference(rng: np.random.Generator) -> tuple[dict[str, np.ndarray], di
                 gene.exons = [(pos + o, pos + o + ln) for o, ln in zip(offsets, gene.exon_lens)]
                 parts.append(pre)
             else:
-                gene.exons = [(pos + glen - o - ln, pos + glen - o) for o, ln in zip(offsets, gene.exon_lens)]
+                gene.exons = [
+                    (pos + glen - o - ln, pos + glen - o) for o, ln in zip(offsets, gene.exon_lens)
+                ]
                 parts.append(revcomp(pre))
             spacer = GENE_PAD if k == len(names) - 1 else int(rng.integers(2000, 5000))
             parts.append(random_dna(rng, spacer))
@@ -273,7 +314,9 @@ def check_gene(contigs: dict[str, np.ndarray], gene: Gene) -> str:
     return prot[:-1]
 
 
-def target_intervals(genes: dict[str, Gene], pad: int = TARGET_PAD) -> list[tuple[str, int, int, str]]:
+def target_intervals(
+    genes: dict[str, Gene], pad: int = TARGET_PAD
+) -> list[tuple[str, int, int, str]]:
     """Exome targets: every CDS exon +/- pad, merged, sorted by contig layout then position."""
     out = []
     for contig in CONTIG_LAYOUT:
@@ -293,96 +336,3 @@ def target_intervals(genes: dict[str, Gene], pad: int = TARGET_PAD) -> list[tupl
                 merged.append([a, b, name])
         out += [(contig, a, b, n) for a, b, n in merged]
     return out
-
-
-def write_fasta(path, contigs: dict[str, np.ndarray], width: int = 60) -> None:
-    """FASTA with fixed line width."""
-    with open(path, "w") as fh:
-        for name, seq in contigs.items():
-            s = seq.tobytes().decode()
-            fh.write(f">{name}\n")
-            fh.write("\n".join(s[i : i + width] for i in range(0, len(s), width)) + "\n")
-
-
-def write_fai(path, contigs: dict[str, np.ndarray], width: int = 60) -> None:
-    """samtools-compatible .fai for write_fasta output."""
-    off = 0
-    with open(path, "w") as fh:
-        for name, seq in contigs.items():
-            off += len(name) + 2
-            n = len(seq)
-            fh.write(f"{name}\t{n}\t{off}\t{width}\t{width + 1}\n")
-            off += n + (n + width - 1) // width
-
-
-def _attrs(pairs) -> str:
-    return ";".join(f"{k}={v}" for k, v in pairs)
-
-
-def write_gff3(path, contigs, genes: dict[str, Gene]) -> None:
-    """Ensembl-style GFF3 (gene / mRNA / exon / CDS / UTR rows) accepted by bcftools csq."""
-    lines = ["##gff-version 3"]
-    lines += [f"##sequence-region   {c} 1 {len(s)}" for c, s in contigs.items()]
-    for g in sorted(genes.values(), key=lambda g: (list(contigs).index(g.contig), g.start)):
-        common = (g.contig, "demo")
-        lines.append("\t".join([*common, "gene", str(g.start + 1), str(g.end), ".", g.strand, ".", _attrs(
-            [("ID", f"gene:{g.gene_id}"), ("Name", g.name), ("biotype", "protein_coding"),
-             ("description", f"{g.name} (synthetic sequence)"), ("gene_id", g.gene_id), ("version", 1)])]))
-        lines.append("\t".join([*common, "mRNA", str(g.start + 1), str(g.end), ".", g.strand, ".", _attrs(
-            [("ID", f"transcript:{g.tx_id}"), ("Parent", f"gene:{g.gene_id}"), ("Name", f"{g.name}-201"),
-             ("biotype", "protein_coding"), ("tag", "basic,Ensembl_canonical"), ("transcript_id", g.tx_id),
-             ("version", 1)])]))
-        rows = []
-        for k, (a, b) in enumerate(g.exons, 1):
-            rows.append((a, 0, "exon", a, b, ".", _attrs(
-                [("Parent", f"transcript:{g.tx_id}"), ("Name", f"ENSERT{int(g.gene_id[6:]):07d}{k:04d}"),
-                 ("exon_id", f"ENSERT{int(g.gene_id[6:]):07d}{k:04d}"), ("exon_number", k), ("rank", k),
-                 ("version", 1)])))
-        done = 0
-        for a, b, _ in g.segments(g.cds_start, g.cds_end):
-            phase = (3 - done % 3) % 3
-            done += b - a
-            rows.append((a, 1, "CDS", a, b, str(phase), _attrs(
-                [("ID", f"CDS:{g.protein_id}"), ("Parent", f"transcript:{g.tx_id}"),
-                 ("protein_id", g.protein_id)])))
-        tx_len = sum(g.exon_lens)
-        for kind, (t0, t1) in (("five_prime_UTR", (0, g.cds_start)), ("three_prime_UTR", (g.cds_end, tx_len))):
-            for a, b, _ in g.segments(t0, t1):
-                rows.append((a, 2, kind, a, b, ".", _attrs([("Parent", f"transcript:{g.tx_id}")])))
-        for _, _, kind, a, b, phase, attrs in sorted(rows):
-            lines.append("\t".join([*common, kind, str(a + 1), str(b), ".", g.strand, phase, attrs]))
-        lines.append("###")
-    with open(path, "w") as fh:
-        fh.write("\n".join(lines) + "\n")
-
-
-def write_gtf(path, contigs, genes: dict[str, Gene]) -> None:
-    """Ensembl-style GTF for STAR/featureCounts (CDS rows exclude the stop codon, as Ensembl does)."""
-    lines = []
-    for g in sorted(genes.values(), key=lambda g: (list(contigs).index(g.contig), g.start)):
-        base = f'gene_id "{g.gene_id}"; gene_name "{g.name}"; gene_biotype "protein_coding";'
-        txa = f'{base} transcript_id "{g.tx_id}"; transcript_name "{g.name}-201"; transcript_biotype "protein_coding"; tag "Ensembl_canonical";'
-
-        def row(kind, a, b, phase=".", extra=""):
-            lines.append("\t".join([g.contig, "demo", kind, str(a + 1), str(b), ".", g.strand, phase,
-                                    (txa if kind != "gene" else base) + extra]))
-
-        row("gene", g.start, g.end)
-        row("transcript", g.start, g.end)
-        for k, (a, b) in enumerate(g.exons, 1):
-            row("exon", a, b, extra=f' exon_number "{k}"; exon_id "ENSERT{int(g.gene_id[6:]):07d}{k:04d}";')
-        done = 0
-        for a, b, k in g.segments(g.cds_start, g.cds_end - 3):
-            row("CDS", a, b, str((3 - done % 3) % 3), extra=f' exon_number "{k}"; protein_id "{g.protein_id}";')
-            done += b - a
-        for kind, (t0, t1) in (("start_codon", (g.cds_start, g.cds_start + 3)), ("stop_codon", (g.cds_end - 3, g.cds_end))):
-            for a, b, k in g.segments(t0, t1):
-                row(kind, a, b, extra=f' exon_number "{k}";')
-    with open(path, "w") as fh:
-        fh.write("\n".join(lines) + "\n")
-
-
-def write_bed(path, targets) -> None:
-    """0-based BED4 of capture targets."""
-    with open(path, "w") as fh:
-        fh.writelines(f"{c}\t{a}\t{b}\t{n}\n" for c, a, b, n in targets)

@@ -1,4 +1,5 @@
-"""Read simulation: fragments -> read pairs with Illumina-like qualities and errors -> gzipped FASTQ.
+"""Read simulation: fragments -> read pairs with Illumina-like qualities and errors -> gzipped
+FASTQ.
 
 A fragment is (template, start, length); variants are applied per fragment by a Bernoulli
 draw with the true VAF (DNA) or allele fraction (RNA), duplicates copy a fragment and its
@@ -15,8 +16,12 @@ import numpy as np
 
 from .genome import COMP
 
-ADAPTER_R1 = np.frombuffer(b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCACACGTACGTATCTCGTATGCCGTCTTCTGCTTG", np.uint8)
-ADAPTER_R2 = np.frombuffer(b"AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGTACGTACGTGTGTAGATCTCGGTGGTCGCCGTATCATT", np.uint8)
+ADAPTER_R1 = np.frombuffer(
+    b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCACACGTACGTATCTCGTATGCCGTCTTCTGCTTG", np.uint8
+)
+ADAPTER_R2 = np.frombuffer(
+    b"AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGTACGTACGTGTGTAGATCTCGGTGGTCGCCGTATCATT", np.uint8
+)
 BASE_INDEX = np.zeros(256, dtype=np.uint8)
 BASE_INDEX[np.frombuffer(b"ACGT", np.uint8)] = [0, 1, 2, 3]
 BASES = np.frombuffer(b"ACGT", np.uint8)
@@ -28,7 +33,8 @@ READS_PER_TILE = 60000
 
 @dataclass
 class TemplateVariant:
-    """Replace template[tpos : tpos + len(ref)] by alt (insertion: ref empty, inserted before tpos)."""
+    """Replace template[tpos : tpos + len(ref)] by alt (insertion: ref empty, inserted before
+    tpos)."""
 
     tpos: int
     ref: bytes
@@ -45,7 +51,8 @@ def draw_carriers(rng, starts, lengths, tvars: list[TemplateVariant]) -> np.ndar
     """Bool matrix (fragment x variant): does the fragment carry the alt allele."""
     out = np.zeros((len(starts), len(tvars)), dtype=bool)
     for k, v in enumerate(tvars):
-        idx = np.nonzero((starts <= v.tpos) & (starts + lengths > v.tpos + max(len(v.ref), 1) - 1))[0]
+        covers = (starts <= v.tpos) & (starts + lengths > v.tpos + max(len(v.ref), 1) - 1)
+        idx = np.nonzero(covers)[0]
         if len(idx) and v.af > 0:
             out[idx, k] = rng.random(len(idx)) < v.af
     return out
@@ -109,10 +116,15 @@ def sequence_errors(rng, reads: np.ndarray, read_number: int) -> np.ndarray:
     return q + 33
 
 
-def fastq_gz(reads: np.ndarray, quals: np.ndarray, lane: int, read_number: int, tiles, xs, ys) -> bytes:
+def fastq_gz(
+    reads: np.ndarray, quals: np.ndarray, lane: int, read_number: int, tiles, xs, ys
+) -> bytes:
     """Gzipped FASTQ bytes (mtime 0, no file name: byte-identical across runs)."""
     n = len(reads)
-    hdr = "".join(f"@DEMO:1:FC:{lane}:{t}:{x}:{y} {read_number}:N:0:ACGTACGT\n" for t, x, y in zip(tiles, xs, ys))
+    hdr = "".join(
+        f"@DEMO:1:FC:{lane}:{t}:{x}:{y} {read_number}:N:0:ACGTACGT\n"
+        for t, x, y in zip(tiles, xs, ys)
+    )
     hdr = np.frombuffer(hdr.encode(), np.uint8).reshape(n, -1)
     nl = np.full((n, 1), ord("\n"), np.uint8)
     plus = np.tile(np.frombuffer(b"\n+\n", np.uint8), (n, 1))
@@ -134,10 +146,18 @@ def tile_order(rng, key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return order, tiles, ys
 
 
-def write_pairs(rng, r1: np.ndarray, r2: np.ndarray, key: np.ndarray, outdir: Path, sample: str,
-                units: list[str]) -> dict[str, int]:
+def write_pairs(
+    rng,
+    r1: np.ndarray,
+    r2: np.ndarray,
+    key: np.ndarray,
+    outdir: Path,
+    sample: str,
+    units: list[str],
+) -> dict[str, int]:
     """Split pairs at random across lanes, order them by tile, add errors, write
-    {sample}.{unit}.R1/R2.fastq.gz. `key` is each pair's template position. Returns pairs per unit."""
+    {sample}.{unit}.R1/R2.fastq.gz. `key` is each pair's template position. Returns pairs per
+    unit."""
     n = len(r1)
     lane_of = rng.integers(0, len(units), n) if len(units) > 1 else np.zeros(n, dtype=np.int64)
     out = {}
@@ -150,6 +170,8 @@ def write_pairs(rng, r1: np.ndarray, r2: np.ndarray, key: np.ndarray, outdir: Pa
         xs = rng.integers(10000, 33000, size=len(rows))
         lane = int(unit[1:]) if unit[1:].isdigit() else k + 1
         for rn, (rd, qd) in ((1, (a1, q1)), (2, (a2, q2))):
-            (outdir / f"{sample}.{unit}.R{rn}.fastq.gz").write_bytes(fastq_gz(rd, qd, lane, rn, tiles, xs, ys))
+            (outdir / f"{sample}.{unit}.R{rn}.fastq.gz").write_bytes(
+                fastq_gz(rd, qd, lane, rn, tiles, xs, ys)
+            )
         out[unit] = len(rows)
     return out

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from . import design as D
+from . import variants as V
 from .genome import FUSION_3P_EXON, HOTSPOTS, Gene, build_reference, revcomp, target_intervals
 from .reads import TemplateVariant, draw_carriers, fragment_reads, write_pairs
 
@@ -32,7 +33,9 @@ def stable_key(text: str) -> int:
 
 def make_rng(seed: int, name: str) -> np.random.Generator:
     """Generator for one named stream (sample id, 'genome', ...)."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stable_key(name),))))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stable_key(name),)))
+    )
 
 
 @dataclass
@@ -45,7 +48,7 @@ class Design:
     genes: dict[str, Gene]
     targets: list[tuple[str, int, int, str]]
     efficiency: np.ndarray
-    variants: list[D.Variant]
+    variants: list[V.Variant]
     fusions: list[D.Fusion]
     expression: dict[str, dict[str, float]]
     dispersion: dict[str, float]
@@ -70,10 +73,21 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
                     eff[i] = max(eff[i], HOTSPOT_MIN_EFFICIENCY)
     lengths = np.array([b - a for _, a, b, _ in targets])
     eff = eff / np.average(eff, weights=lengths)
-    variants = D.design_variants(rng, contigs, genes, samples)
+    variants = V.design_variants(rng, contigs, genes, samples)
     expression = D.design_expression(rng, genes, samples)
     dispersion = dict(zip(genes, rng.uniform(0.05, 0.1, len(genes))))
-    return Design(seed, samples, contigs, genes, targets, eff, variants, D.design_fusions(genes), expression, dispersion)
+    return Design(
+        seed,
+        samples,
+        contigs,
+        genes,
+        targets,
+        eff,
+        variants,
+        D.design_fusions(genes),
+        expression,
+        dispersion,
+    )
 
 
 def _ontarget_bases(a: int, b: int, frag: float, read_len: int) -> float:
@@ -87,7 +101,8 @@ def _ontarget_bases(a: int, b: int, frag: float, read_len: int) -> float:
 
 
 def _fragment_lengths(rng, n: int, material: str) -> np.ndarray:
-    """WES: N(220, 40) >= 120; cfDNA: mode ~167 bp; ~1.5% short inserts (60-99 bp) read into adapter."""
+    """WES: N(220, 40) >= 120; cfDNA: mode ~167 bp; ~1.5% short inserts (60-99 bp) read into
+    adapter."""
     if material == "cfdna":
         f = np.maximum(rng.normal(167, 18, n), 90)
     else:
@@ -108,7 +123,9 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     frag_contig, frag_centre = [], []
     for (c, a, b, _), e in zip(design.targets, design.efficiency):
         ratio = next((r for ac, aa, ab, r in amps if ac == c and aa <= a and b <= ab), 1.0)
-        expect = depth * e * ratio * (b - a) / _ontarget_bases(a, b, mean_frag, DNA_READ_LEN) * (1 - dup)
+        expect = (
+            depth * e * ratio * (b - a) / _ontarget_bases(a, b, mean_frag, DNA_READ_LEN) * (1 - dup)
+        )
         n = rng.poisson(expect)
         frag_contig.append(np.full(n, contig_names.index(c)))
         frag_centre.append(rng.integers(a - CENTRE_JITTER, b + CENTRE_JITTER + 1, n))
@@ -122,7 +139,7 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     for ac, aa, ab, r in amps:
         w[(oc == contig_names.index(ac)) & (op >= aa) & (op < ab)] = r
     keep = rng.random(len(op)) < w / w.max()
-    oc, op = oc[keep][: n_off], op[keep][: n_off]
+    oc, op = oc[keep][:n_off], op[keep][:n_off]
     contig = np.concatenate(frag_contig + [oc])
     centre = np.concatenate(frag_centre + [op])
     length = _fragment_lengths(rng, len(centre), s.material)
@@ -133,13 +150,24 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     fwd_all, rev_all, keys = [], [], []
     for ci, cname in enumerate(contig_names):
         rows = np.nonzero(contig == ci)[0]
-        tv = [TemplateVariant(v.pos, v.ref.encode(), v.alt.encode(), D.true_vaf(v, s, design.genes), k)
-              for k, v in enumerate(design.variants) if v.contig == cname and v.patient == s.patient]
+        tv = [
+            TemplateVariant(
+                v.pos, v.ref.encode(), v.alt.encode(), V.true_vaf(v, s, design.genes), k
+            )
+            for k, v in enumerate(design.variants)
+            if v.contig == cname and v.patient == s.patient
+        ]
         carriers = draw_carriers(rng, start[rows], length[rows], tv)
         sel = np.nonzero(np.isin(idx, rows))[0]
         local = np.searchsorted(rows, idx[sel])
-        f, r = fragment_reads(design.contigs[cname], start[rows][local], length[rows][local],
-                              carriers[local], tv, DNA_READ_LEN)
+        f, r = fragment_reads(
+            design.contigs[cname],
+            start[rows][local],
+            length[rows][local],
+            carriers[local],
+            tv,
+            DNA_READ_LEN,
+        )
         fwd_all.append(f)
         rev_all.append(r)
         keys.append(ci * 10**9 + start[rows][local])
@@ -150,8 +178,11 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     return {"pairs": write_pairs(rng, r1, r2, np.concatenate(keys), outdir, sample_id, s.units)}
 
 
-def _tx_variants(design: Design, gene: Gene, s: D.Sample, matched: D.Sample, purity: float) -> list[TemplateVariant]:
-    """Patient variants inside a gene's exons, in transcript coordinates, with RNA allele fractions."""
+def _tx_variants(
+    design: Design, gene: Gene, s: D.Sample, matched: D.Sample, purity: float
+) -> list[TemplateVariant]:
+    """Patient variants inside a gene's exons, in transcript coordinates, with RNA allele
+    fractions."""
     out = []
     for k, v in enumerate(design.variants):
         if v.patient != s.patient or v.contig != gene.contig or not gene.start <= v.pos < gene.end:
@@ -165,13 +196,20 @@ def _tx_variants(design: Design, gene: Gene, s: D.Sample, matched: D.Sample, pur
             t = gene.genome_to_tx(v.pos + len(v.ref) - 1 if v.ref else v.pos - 1)
         if t is None:
             continue
-        out.append(TemplateVariant(t, ref, alt, D.true_vaf(v, matched, design.genes, purity=purity), k))
+        out.append(
+            TemplateVariant(t, ref, alt, V.true_vaf(v, matched, design.genes, purity=purity), k)
+        )
     return out
 
 
 def _matched_wes(design: Design, s: D.Sample) -> tuple[D.Sample, float]:
-    """The patient's tumour WES sample closest in time (for clone fractions) and RNA purity (diagnosis)."""
-    wes = [x for x in design.samples if x.patient == s.patient and x.assay == "wes" and x.material != "normal"]
+    """The patient's tumour WES sample closest in time (for clone fractions) and RNA purity
+    (diagnosis)."""
+    wes = [
+        x
+        for x in design.samples
+        if x.patient == s.patient and x.assay == "wes" and x.material != "normal"
+    ]
     matched = min(wes, key=lambda x: abs(x.day - s.day))
     return matched, wes[0].purity
 
@@ -182,17 +220,23 @@ def _fragments_on(rng, tx_len: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     return start, length
 
 
-def draw_counts(rng, means: dict[str, float], dispersion: dict[str, float], lo=25000, hi=34000) -> dict[str, int]:
+def draw_counts(
+    rng, means: dict[str, float], dispersion: dict[str, float], lo=25000, hi=34000
+) -> dict[str, int]:
     """Gamma-Poisson (negative binomial) fragment counts per gene; a draw whose library falls
     outside [lo, hi] fragments is redrawn so every sample stays in the advertised size range."""
     while True:
-        counts = {n: int(rng.poisson(mu * rng.gamma(1 / dispersion[n], dispersion[n]))) for n, mu in means.items()}
+        counts = {
+            n: int(rng.poisson(mu * rng.gamma(1 / dispersion[n], dispersion[n])))
+            for n, mu in means.items()
+        }
         if lo <= sum(counts.values()) <= hi:
             return counts
 
 
 def simulate_rna(design: Design, sample_id: str, outdir: Path) -> dict:
-    """Reverse-stranded RNA-Seq pairs (read 1 antisense). Returns pairs per unit, gene counts, fusion evidence."""
+    """Reverse-stranded RNA-Seq pairs (read 1 antisense). Returns pairs per unit, gene counts,
+    fusion evidence."""
     s = design.sample(sample_id)
     rng = make_rng(design.seed, sample_id)
     matched, purity = _matched_wes(design, s)
@@ -203,7 +247,9 @@ def simulate_rna(design: Design, sample_id: str, outdir: Path) -> dict:
         template = np.concatenate([gene.tx_seq, POLY_A])
         start, length = _fragments_on(rng, len(gene.tx_seq), n)
         tv = _tx_variants(design, gene, s, matched, purity)
-        f, r = fragment_reads(template, start, length, draw_carriers(rng, start, length, tv), tv, RNA_READ_LEN)
+        f, r = fragment_reads(
+            template, start, length, draw_carriers(rng, start, length, tv), tv, RNA_READ_LEN
+        )
         fwd_all.append(f)
         rev_all.append(r)
         keys.append(gi * 10**7 + start)
@@ -214,13 +260,21 @@ def simulate_rna(design: Design, sample_id: str, outdir: Path) -> dict:
         start, length, split, spanning = _fusion_fragments(rng, fu)
         tv = _fusion_variants(design, fu, matched)
         template = np.concatenate([fu.seq, POLY_A])
-        f, r = fragment_reads(template, start, length, draw_carriers(rng, start, length, tv), tv, RNA_READ_LEN)
+        f, r = fragment_reads(
+            template, start, length, draw_carriers(rng, start, length, tv), tv, RNA_READ_LEN
+        )
         fwd_all.append(f)
         rev_all.append(r)
         keys.append(10**9 + start)
-        fusion = {"fusion": f"{fu.gene5}::ALK", "fragments": len(start), "split_reads": split, "spanning_pairs": spanning}
+        fusion = {
+            "fusion": f"{fu.gene5}::ALK",
+            "fragments": len(start),
+            "split_reads": split,
+            "spanning_pairs": spanning,
+        }
     fwd, rev = np.concatenate(fwd_all), np.concatenate(rev_all)
-    pairs = write_pairs(rng, rev, fwd, np.concatenate(keys), outdir, sample_id, s.units)  # TruSeq stranded: read 1 antisense
+    # TruSeq stranded: read 1 antisense
+    pairs = write_pairs(rng, rev, fwd, np.concatenate(keys), outdir, sample_id, s.units)
     return {"pairs": pairs, "counts": counts, "fusion": fusion}
 
 
@@ -241,12 +295,20 @@ def _fusion_fragments(rng, fu: D.Fusion):
     js, jl = np.array(js), np.array(jl)
     crosses = lambda a: (a < fu.junction) & (a + RNA_READ_LEN > fu.junction)  # noqa: E731
     split_mask = crosses(js) | crosses(js + jl - RNA_READ_LEN)
-    spanning = (~split_mask) & (js + RNA_READ_LEN <= fu.junction) & (js + jl - RNA_READ_LEN >= fu.junction)
-    return np.concatenate([js, bs]), np.concatenate([jl, bl]), int(split_mask.sum()), int(spanning.sum())
+    spanning = (
+        (~split_mask) & (js + RNA_READ_LEN <= fu.junction) & (js + jl - RNA_READ_LEN >= fu.junction)
+    )
+    return (
+        np.concatenate([js, bs]),
+        np.concatenate([jl, bl]),
+        int(split_mask.sum()),
+        int(spanning.sum()),
+    )
 
 
 def _fusion_variants(design: Design, fu: D.Fusion, matched: D.Sample) -> list[TemplateVariant]:
-    """Variants on the fusion allele: somatic at their clone fraction, germline het on haplotype 0 only."""
+    """Variants on the fusion allele: somatic at their clone fraction, germline het on haplotype 0
+    only."""
     alk, g5 = design.genes["ALK"], design.genes[fu.gene5]
     a0 = int(alk.tx_starts[FUSION_3P_EXON - 1])
     out = []
@@ -255,6 +317,10 @@ def _fusion_variants(design: Design, fu: D.Fusion, matched: D.Sample) -> list[Te
         for tv in _tx_variants(design, gene, s, matched, 1.0):
             if (tv.tpos < fu.junction) if gene is g5 else (tv.tpos >= lo):
                 v = design.variants[tv.key]
-                af = v.ccf.get(matched.sample, 0.0) if v.origin == "somatic" else float(v.zygosity == "hom" or v.haplotype == 0)
+                af = (
+                    v.ccf.get(matched.sample, 0.0)
+                    if v.origin == "somatic"
+                    else float(v.zygosity == "hom" or v.haplotype == 0)
+                )
                 out.append(TemplateVariant(tv.tpos + shift, tv.ref, tv.alt, af, tv.key))
     return out

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 from . import design as D
+from . import variants as V
 from .genome import CONTIG_LAYOUT, FUSION_3P_EXON
 
 HOTSPOT_EVENTS = {"p.L1196Q", "p.F1174L", "p.Q61K"}
@@ -27,11 +28,38 @@ def write_variants(design, path: Path) -> None:
     order = list(CONTIG_LAYOUT)
     rows = []
     for v in sorted(design.variants, key=lambda v: (v.patient, order.index(v.contig), v.pos)):
-        pos, ref, alt = D.vcf_record(v, design.contigs)
+        pos, ref, alt = V.vcf_record(v, design.contigs)
         for s in _wes(design, v.patient):
-            rows.append((v.patient, s.sample, v.contig, pos, ref, alt, v.gene, v.protein, v.origin,
-                         D.true_vaf(v, s, design.genes)))
-    _write(path, ["patient_id", "sample_id", "contig", "pos", "ref", "alt", "gene", "protein", "origin", "true_vaf"], rows)
+            rows.append(
+                (
+                    v.patient,
+                    s.sample,
+                    v.contig,
+                    pos,
+                    ref,
+                    alt,
+                    v.gene,
+                    v.protein,
+                    v.origin,
+                    V.true_vaf(v, s, design.genes),
+                )
+            )
+    _write(
+        path,
+        [
+            "patient_id",
+            "sample_id",
+            "contig",
+            "pos",
+            "ref",
+            "alt",
+            "gene",
+            "protein",
+            "origin",
+            "true_vaf",
+        ],
+        rows,
+    )
 
 
 def write_cnv(design, path: Path) -> None:
@@ -41,9 +69,30 @@ def write_cnv(design, path: Path) -> None:
         for s in _wes(design, "NB01"):
             h0, h1 = D.copy_state(gene, s)
             ratio = ((1 - s.purity) * 2 + s.purity * (h0 + h1)) / 2
-            rows.append(("NB01", s.sample, gene, h0 + h1, s.purity, round(ratio, 4), round(math.log2(ratio), 4)))
-    _write(path, ["patient_id", "sample_id", "gene", "tumour_copy_number", "tumour_fraction",
-                  "expected_copy_ratio", "expected_log2"], rows)
+            rows.append(
+                (
+                    "NB01",
+                    s.sample,
+                    gene,
+                    h0 + h1,
+                    s.purity,
+                    round(ratio, 4),
+                    round(math.log2(ratio), 4),
+                )
+            )
+    _write(
+        path,
+        [
+            "patient_id",
+            "sample_id",
+            "gene",
+            "tumour_copy_number",
+            "tumour_fraction",
+            "expected_copy_ratio",
+            "expected_log2",
+        ],
+        rows,
+    )
 
 
 def fusion_breakpoints(design, fu: D.Fusion) -> tuple[str, str]:
@@ -61,10 +110,40 @@ def write_fusions(design, results: dict, path: Path) -> None:
         for s in design.samples:
             if s.patient == fu.patient and s.assay == "rna":
                 ev = results[s.sample]["fusion"]
-                rows.append((fu.patient, s.sample, f"{fu.gene5}::ALK", fu.gene5, "ALK", fu.exon5, FUSION_3P_EXON,
-                             bp5, bp3, ev["split_reads"], ev["spanning_pairs"], "true"))
-    _write(path, ["patient_id", "sample_id", "fusion", "gene5", "gene3", "exon5", "exon3", "breakpoint5",
-                  "breakpoint3", "split_reads", "spanning_pairs", "in_frame"], rows)
+                rows.append(
+                    (
+                        fu.patient,
+                        s.sample,
+                        f"{fu.gene5}::ALK",
+                        fu.gene5,
+                        "ALK",
+                        fu.exon5,
+                        FUSION_3P_EXON,
+                        bp5,
+                        bp3,
+                        ev["split_reads"],
+                        ev["spanning_pairs"],
+                        "true",
+                    )
+                )
+    _write(
+        path,
+        [
+            "patient_id",
+            "sample_id",
+            "fusion",
+            "gene5",
+            "gene3",
+            "exon5",
+            "exon3",
+            "breakpoint5",
+            "breakpoint3",
+            "split_reads",
+            "spanning_pairs",
+            "in_frame",
+        ],
+        rows,
+    )
 
 
 def write_expression(design, results: dict, levels_path: Path, contrast_path: Path) -> None:
@@ -78,43 +157,100 @@ def write_expression(design, results: dict, levels_path: Path, contrast_path: Pa
         if res["fusion"]:
             rows.append((s.sample, res["fusion"]["fusion"], "", res["fusion"]["fragments"]))
     _write(levels_path, ["sample_id", "gene", "true_mean_count", "simulated_count"], rows)
-    _write(contrast_path, ["patient_id", "gene", "pre_sample", "post_sample", "true_log2fc"],
-           D.expression_contrasts(design.expression, design.samples))
+    _write(
+        contrast_path,
+        ["patient_id", "gene", "pre_sample", "post_sample", "true_log2fc"],
+        D.expression_contrasts(design.expression, design.samples),
+    )
 
 
 def write_events(design, path: Path) -> None:
     """The alterations each patient's timeline must show, per sample."""
     rows = []
     for v in design.variants:
-        interesting = v.protein in HOTSPOT_EVENTS or (v.origin == "somatic" and len(set(v.ccf.values())) > 1
-                                                      and v.gene not in ("ALK", "NRAS"))
+        interesting = v.protein in HOTSPOT_EVENTS or (
+            v.origin == "somatic" and len(set(v.ccf.values())) > 1 and v.gene not in ("ALK", "NRAS")
+        )
         if v.origin != "somatic" or not interesting:
             continue
         for s in _wes(design, v.patient):
             if s.material == "normal":
                 continue
-            vaf = D.true_vaf(v, s, design.genes)
-            earlier = [D.true_vaf(v, x, design.genes) for x in _wes(design, v.patient)
-                       if x.material != "normal" and x.day < s.day]
-            expected = "present" if vaf > 0 else ("lost" if any(e > 0 for e in earlier) else "absent")
+            vaf = V.true_vaf(v, s, design.genes)
+            earlier = [
+                V.true_vaf(v, x, design.genes)
+                for x in _wes(design, v.patient)
+                if x.material != "normal" and x.day < s.day
+            ]
+            expected = (
+                "present" if vaf > 0 else ("lost" if any(e > 0 for e in earlier) else "absent")
+            )
             note = "hotspot" if v.protein in HOTSPOT_EVENTS else "subclonal passenger"
-            rows.append((v.patient, s.sample, s.day, v.kind, v.gene, v.protein, expected, f"{note}; true VAF {vaf}"))
+            rows.append(
+                (
+                    v.patient,
+                    s.sample,
+                    s.day,
+                    v.kind,
+                    v.gene,
+                    v.protein,
+                    expected,
+                    f"{note}; true VAF {vaf}",
+                )
+            )
     for gene in ("CDK4", "FGFR1"):
         for s in _wes(design, "NB01"):
             if s.material != "normal":
                 cn = sum(D.copy_state(gene, s))
-                rows.append(("NB01", s.sample, s.day, "amplification", gene, "amplification",
-                             "gained" if cn > 2 else "absent", f"tumour copy number {cn}"))
+                rows.append(
+                    (
+                        "NB01",
+                        s.sample,
+                        s.day,
+                        "amplification",
+                        gene,
+                        "amplification",
+                        "gained" if cn > 2 else "absent",
+                        f"tumour copy number {cn}",
+                    )
+                )
     for fu in design.fusions:
         for s in design.samples:
             if s.patient == fu.patient and s.assay == "rna":
-                rows.append((s.patient, s.sample, s.day, "fusion", "ALK", f"{fu.gene5}::ALK", "present",
-                             f"{fu.gene5} exon {fu.exon5} :: ALK exon {FUSION_3P_EXON}, in frame"))
-    for pre, post, lfc in [(c[2], c[3], c[4]) for c in D.expression_contrasts(design.expression, design.samples)
-                           if c[1] == "PTCH1" and c[0].startswith("IMT")]:
+                rows.append(
+                    (
+                        s.patient,
+                        s.sample,
+                        s.day,
+                        "fusion",
+                        "ALK",
+                        f"{fu.gene5}::ALK",
+                        "present",
+                        f"{fu.gene5} exon {fu.exon5} :: ALK exon {FUSION_3P_EXON}, in frame",
+                    )
+                )
+    for pre, post, lfc in [
+        (c[2], c[3], c[4])
+        for c in D.expression_contrasts(design.expression, design.samples)
+        if c[1] == "PTCH1" and c[0].startswith("IMT")
+    ]:
         s = design.sample(post)
-        rows.append((s.patient, post, s.day, "expression", "PTCH1", "down-regulation", "down",
-                     f"true log2FC {lfc} vs {pre}"))
+        rows.append(
+            (
+                s.patient,
+                post,
+                s.day,
+                "expression",
+                "PTCH1",
+                "down-regulation",
+                "down",
+                f"true log2FC {lfc} vs {pre}",
+            )
+        )
     order = {s.sample: i for i, s in enumerate(design.samples)}
     rows.sort(key=lambda r: (order[r[1]], r[3], r[4]))
-    _write(path, ["patient_id", "sample_id", "day", "kind", "gene", "alteration", "expected", "note"], rows)
+    _write(
+        path,
+        ["patient_id", "sample_id", "day", "kind", "gene", "alteration", "expected", "note"],
+        rows,
+    )

@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from conftest import REPO
+
+from helpers import REPO
 
 TABLE = REPO / "resources" / "resistance_markers.tsv"
 COLUMNS = ["gene", "alteration", "drug", "effect", "evidence", "note"]
@@ -92,9 +93,9 @@ def test_alteration_forms():
             assert parts == sorted(parts), f"line {row['line']}: compound not in alphabetical order"
             assert len(set(parts)) == len(parts), row
         if kind == "fusion":
-            assert (
-                FUSION.match(row["alteration"]).group(2) == row["gene"]
-            ), f"line {row['line']}: gene column must be the 3' partner"
+            assert FUSION.match(row["alteration"]).group(2) == row["gene"], (
+                f"line {row['line']}: gene column must be the 3' partner"
+            )
 
 
 @pytest.mark.parametrize(

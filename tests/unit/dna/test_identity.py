@@ -1,11 +1,16 @@
-"""Germline concordance of scripts/check_sample_identity.py: same person vs a swap."""
+"""Germline concordance of resistance_timeline.dna.identity: same person vs a swap."""
 
 import random
 
-from check_sample_identity import concordance, genotype_from_vaf
+from resistance_timeline.dna.identity import (
+    concordance,
+    genotype_from_vaf,
+    swap_warnings,
+    write_identity,
+)
+from resistance_timeline.setup.config import schema_defaults
 
-SETTINGS = {"min_depth": 20, "absent_max": 0.1, "het_min": 0.25, "hom_min": 0.85,
-            "min_sites": 10, "warn_below": 0.8}
+SETTINGS = schema_defaults("identity")
 
 
 def person(rng, n=60):
@@ -30,7 +35,7 @@ def test_same_individual_and_swap():
     rng = random.Random(7)
     a, b = person(rng), person(rng)
     normal, tumour, stranger = reads(a, rng=rng), reads(a, rng=rng), reads(b, rng=rng)
-    sites = [{"N": n, "T": t, "X": x} for n, t, x in zip(normal, tumour, stranger)]
+    sites = [{"N": n, "T": t, "X": x} for n, t, x in zip(normal, tumour, stranger, strict=True)]
     rows = {(r[0], r[1]): r for r in concordance(sites, ["N", "T", "X"], SETTINGS)}
     assert rows[("N", "T")][5] == "same_individual" and rows[("N", "T")][4] > 0.95
     assert rows[("N", "X")][5] == "LIKELY_SWAP" and rows[("N", "X")][4] < 0.6
@@ -39,3 +44,20 @@ def test_same_individual_and_swap():
 def test_too_few_sites():
     sites = [{"N": (30, 60), "T": (29, 60)}] * 3
     assert concordance(sites, ["N", "T"], SETTINGS)[0][5] == "too_few_sites"
+
+
+def test_identity_table_and_swap_warning(tmp_path):
+    rows = [("N", "T", 40, 39, 0.975, "same_individual"), ("N", "X", 40, 12, 0.3, "LIKELY_SWAP")]
+    rows.append(("T", "X", 3, 3, None, "too_few_sites"))
+    out = tmp_path / "identity.tsv"
+    write_identity(rows, out)
+    assert out.read_text() == (
+        "sample_a\tsample_b\tsites\tconcordant\tconcordance\tverdict\n"
+        "N\tT\t40\t39\t0.975\tsame_individual\n"
+        "N\tX\t40\t12\t0.300\tLIKELY_SWAP\n"
+        "T\tX\t3\t3\t\ttoo_few_sites\n"
+    )
+    assert swap_warnings(rows, {**SETTINGS, "warn_below": 0.8}) == [
+        "WARNING: N and X share only 0.300 of 40 germline genotypes (below 0.8): "
+        "likely a sample swap or mix-up"
+    ]

@@ -9,12 +9,11 @@ read 1 on the opposite strand (reverse). Secondary, supplementary and QC-failed 
 skipped; duplicates are counted, as STAR does.
 """
 
-import sys
 from collections import defaultdict
 
 import pysam
 
-from annotation import gtf_rows
+from resistance_timeline.io.annotation import gtf_rows
 
 SUMMARY_ROWS = ("N_unmapped", "N_multimapping", "N_noFeature", "N_ambiguous")
 BIN = 100_000
@@ -96,14 +95,12 @@ def count(bam_path, gtf_path):
             # the strand of read 1 (a read 2 alone stands for the opposite strand)
             read1_minus = first.is_reverse != (first.is_paired and first.is_read2)
             read1_strand = "-" if read1_minus else "+"
-            for column, keep in enumerate(
-                (
-                    lambda strand: True,
-                    lambda strand: strand == read1_strand,
-                    lambda strand: strand != read1_strand,
-                )
-            ):
-                chosen = [g for g, strand in hits.items() if keep(strand)]
+            by_column = (
+                list(hits),  # unstranded
+                [g for g, strand in hits.items() if strand == read1_strand],  # forward
+                [g for g, strand in hits.items() if strand != read1_strand],  # reverse
+            )
+            for column, chosen in enumerate(by_column):
                 if not chosen:
                     summary["N_noFeature"][column] += 1
                 elif len(chosen) > 1:
@@ -120,16 +117,3 @@ def write_reads_per_gene(genes, summary, path):
             out.write("\t".join([key, *map(str, summary[key])]) + "\n")
         for gene, values in genes.items():
             out.write("\t".join([gene, *map(str, values)]) + "\n")
-
-
-def main(snakemake):
-    """Snakemake entry point: see rules/rna_align.smk (rule count_rna_bam)."""
-    with open(snakemake.log[0], "w") as log:
-        sys.stderr = log
-        genes, summary = count(snakemake.input.bam, snakemake.input.gtf)
-        write_reads_per_gene(genes, summary, snakemake.output[0])
-        print(f"{sum(v[0] for v in genes.values())} fragments assigned (unstranded)", file=log)
-
-
-if "snakemake" in globals():
-    main(snakemake)  # noqa: F821

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install what resistance-timeline needs, then optionally run the demo or the tests.
 #
-#   bash scripts/install.sh          install only
-#   bash scripts/install.sh demo     install, generate the demo cohort, run the workflow on it
-#   bash scripts/install.sh test     install, generate the demo cohort, run the test suite
+#   bash envs/install.sh          install only
+#   bash envs/install.sh demo     install, generate the demo cohort, run the workflow on it
+#   bash envs/install.sh test     install, generate the demo cohort, run the test suite
 #
 # Bioinformatics tools come from Debian's packages (when run as root on Debian/Ubuntu); Python
 # packages are pinned in a venv at .venv/. Without root, it lists the missing tools and points
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 mode="${1:-install}"
 case "$mode" in install | demo | test) ;; *)
-    echo "usage: bash scripts/install.sh [install|demo|test]" >&2
+    echo "usage: bash envs/install.sh [install|demo|test]" >&2
     exit 2
     ;;
 esac

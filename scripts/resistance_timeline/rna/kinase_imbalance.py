@@ -10,19 +10,52 @@ primary record (never the same bases twice), and leaving them out would under-co
 kinase's 3' exons exactly in reads crossing the fusion junction. Strand is not used.
 Per side, ``reads`` = alignments with at least one base in those exons and ``depth`` =
 aligned bases in those exons / their exonic length; ``log2_ratio_3p_5p`` =
-log2((depth_3p + pseudocount) / (depth_5p + pseudocount)).
+log2((depth_3p + PSEUDOCOUNT) / (depth_5p + PSEUDOCOUNT)); an imbalance is called when it reaches
+``min_log2_ratio`` with ``depth_3p`` >= ``min_depth_3p`` (ImbalanceSettings; defaults in the
+configuration schema only).
 """
 
 import math
 import sys
+from dataclasses import dataclass
 
 import pysam
 
-from annotation import Gene, load_genes
-from tables import write_tsv
+from resistance_timeline.io.annotation import Gene, load_genes
+from resistance_timeline.io.tables import read_tsv, write_tsv
 
-COLUMNS = ["sample_id", "gene", "reads_5p", "reads_3p", "depth_5p", "depth_3p", "log2_ratio_3p_5p", "imbalance"]
-DEFAULT_KINASES = {"ALK": 20, "ROS1": 34, "RET": 12}
+COLUMNS = [
+    "sample_id",
+    "gene",
+    "reads_5p",
+    "reads_3p",
+    "depth_5p",
+    "depth_3p",
+    "log2_ratio_3p_5p",
+    "imbalance",
+]
+PATIENT_COLUMNS = ["patient_id", "day", *COLUMNS]  # the gathered per-patient table
+PSEUDOCOUNT = 1.0  # added to both depths, so a silent 5' side gives a finite ratio
+
+
+@dataclass(frozen=True)
+class ImbalanceSettings:
+    """The kinases to measure and the call thresholds (schema ``fusions``:
+    kinase_fusion_exons, imbalance_min_log2_ratio, imbalance_min_depth_3p)."""
+
+    kinases: dict[str, int]  # gene name -> first exon of its 3' fusion part
+    min_log2_ratio: float
+    min_depth_3p: float
+
+    @classmethod
+    def from_params(cls, section):
+        """From the configuration's whole ``fusions`` section (a rule's params); the keys of
+        fusion calling are ignored."""
+        return cls(
+            kinases=dict(section["kinase_fusion_exons"]),
+            min_log2_ratio=float(section["imbalance_min_log2_ratio"]),
+            min_depth_3p=float(section["imbalance_min_depth_3p"]),
+        )
 
 
 def split_exons(gene: Gene, first_3p_exon: int):
@@ -63,8 +96,7 @@ def exon_depth(bam, contig, five, three):
     return reads5, reads3, bases5, bases3
 
 
-def imbalance_row(bam, genes_by_name, sample_id, gene_name, first_3p_exon, min_log2_ratio=2.0,
-                  min_depth_3p=5.0, pseudocount=1.0):  # fmt: skip
+def imbalance_row(bam, genes_by_name, sample_id, gene_name, first_3p_exon, settings):
     """One output row; counts and call blank if the gene is missing from the annotation or
     has no exon on one side of ``first_3p_exon``."""
     row = dict.fromkeys(COLUMNS, "")
@@ -80,35 +112,41 @@ def imbalance_row(bam, genes_by_name, sample_id, gene_name, first_3p_exon, min_l
     r5, r3, n5, n3 = exon_depth(bam, gene.contig, five, three)
     d5 = n5 / sum(e - s for s, e in five)
     d3 = n3 / sum(e - s for s, e in three)
-    ratio = math.log2((d3 + pseudocount) / (d5 + pseudocount))
-    row.update(reads_5p=r5, reads_3p=r3, depth_5p=round(d5, 3), depth_3p=round(d3, 3),
-               log2_ratio_3p_5p=round(ratio, 3),
-               imbalance="true" if ratio >= min_log2_ratio and d3 >= min_depth_3p else "false")  # fmt: skip
+    ratio = math.log2((d3 + PSEUDOCOUNT) / (d5 + PSEUDOCOUNT))
+    called = ratio >= settings.min_log2_ratio and d3 >= settings.min_depth_3p
+    row.update(
+        reads_5p=r5,
+        reads_3p=r3,
+        depth_5p=round(d5, 3),
+        depth_3p=round(d3, 3),
+        log2_ratio_3p_5p=round(ratio, 3),
+        imbalance="true" if called else "false",
+    )
     return row
 
 
-def kinase_imbalance(bam_path, gtf, sample_id, kinases=None, min_log2_ratio=2.0, min_depth_3p=5.0,
-                     pseudocount=1.0):  # fmt: skip
-    """Rows for every kinase of ``kinases`` ({gene name: first 3' exon number})."""
+def kinase_imbalance(bam_path, gtf, sample_id, settings: ImbalanceSettings):
+    """Rows for every kinase of ``settings.kinases``, in its order."""
     genes_by_name = {g.name: g for g in load_genes(gtf).values()}
     with pysam.AlignmentFile(bam_path) as bam:
-        return [imbalance_row(bam, genes_by_name, sample_id, name, int(exon), min_log2_ratio,
-                              min_depth_3p, pseudocount)
-                for name, exon in (kinases or DEFAULT_KINASES).items()]  # fmt: skip
+        return [
+            imbalance_row(bam, genes_by_name, sample_id, name, int(exon), settings)
+            for name, exon in settings.kinases.items()
+        ]
 
 
-def main(snakemake):
-    """Snakemake entry point (rule kinase_imbalance)."""
-    with open(snakemake.log[0], "w") as log:
-        sys.stderr = log
-        p = snakemake.params
-        rows = kinase_imbalance(snakemake.input.bam, snakemake.input.gtf, p.sample_id,
-                                dict(getattr(p, "kinases", None) or DEFAULT_KINASES),
-                                float(getattr(p, "min_log2_ratio", 2.0)), float(getattr(p, "min_depth_3p", 5.0)),
-                                float(getattr(p, "pseudocount", 1.0)))  # fmt: skip
-        write_tsv(rows, snakemake.output[0], COLUMNS)
-        print(f"{sum(r['imbalance'] == 'true' for r in rows)} of {len(rows)} kinases imbalanced", file=log)
+def write_imbalance(rows, path):
+    """One sample's table (COLUMNS)."""
+    write_tsv(rows, path, COLUMNS)
 
 
-if "snakemake" in globals():
-    main(snakemake)  # noqa: F821
+def gather_patient(patient, samples, tables, path):
+    """The per-sample tables of a patient's RNA samples (``tables`` in ``samples`` order) as
+    one table, patient_id and day first (PATIENT_COLUMNS); returns the number of rows."""
+    rows = [
+        {"patient_id": patient, "day": sample["day"], **row}
+        for sample, table in zip(samples, tables)
+        for row in read_tsv(table)
+    ]
+    write_tsv(rows, path, PATIENT_COLUMNS)
+    return len(rows)

@@ -1,6 +1,7 @@
-"""Count matrix assembly and the strandedness check of scripts/build_count_matrix.py."""
+"""Count matrix assembly and the strandedness check (rule build_count_matrix,
+rna/count_matrix.py)."""
 
-from build_count_matrix import build, strandedness_check
+from resistance_timeline.rna.count_matrix import build, strandedness_check
 
 GTF = (
     'chr1\t.\tgene\t1\t100\t.\t+\t.\tgene_id "G1"; gene_name "ALK";\n'
@@ -10,7 +11,10 @@ GTF = (
 
 
 def table(path, rows):
-    head = "N_unmapped\t5\t5\t5\nN_multimapping\t2\t2\t2\nN_noFeature\t9\t80\t10\nN_ambiguous\t1\t0\t1\n"
+    head = (
+        "N_unmapped\t5\t5\t5\nN_multimapping\t2\t2\t2\n"
+        "N_noFeature\t9\t80\t10\nN_ambiguous\t1\t0\t1\n"
+    )
     path.write_text(head + "".join(f"{g}\t{a}\t{b}\t{c}\n" for g, a, b, c in rows))
     return str(path)
 

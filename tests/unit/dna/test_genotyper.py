@@ -1,23 +1,24 @@
-"""Unit tests for scripts/genotype_timepoints.py and scripts/genotype_stats.py.
+"""Read counting of resistance_timeline.dna.genotyper (and its candidates), and the rule entry
+scripts/genotype_timepoints.py end to end.
 
 Each test writes a tiny reference and BAMs with hand-placed reads into tmp_path.
 """
 
 import random
-import sys
+import runpy
 import types
 from pathlib import Path
 
 import pysam
 import pytest
-from scipy.stats import binom, fisher_exact
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from helpers import REPO
+from resistance_timeline.dna import genotype_stats as gs
+from resistance_timeline.dna import genotyper as gt
+from resistance_timeline.dna.candidates import read_candidates
+from resistance_timeline.setup.config import schema_defaults
 
-import genotype_stats as gs  # noqa: E402
-import genotype_timepoints as gt  # noqa: E402
-
-THR = gs.merge_thresholds(gs.DEFAULT_THRESHOLDS)
+THR = schema_defaults("genotyping")
 READ_LEN = 100
 
 
@@ -103,7 +104,7 @@ def site_counts(tmp_path, bam, chrom_pos_ref_alt, thr=THR):
         f.write("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
         pos, ref, alt = chrom_pos_ref_alt
         f.write(f"chr1\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n")
-    sites = gt.read_candidates(vcf, fa, thr["indel_flank_bp"])
+    sites = read_candidates(vcf, fa, thr["indel_flank_bp"])
     counts = gt.count_all([bam], sites, thr)[0]
     return gs.summarize(counts[0], "tumor", thr)
 
@@ -190,67 +191,7 @@ def test_insertion_plain_and_in_repeat(tmp_path):
     assert (m["ref"], m["alt"]) == (18, 12)
 
 
-def test_detection_limit():
-    f = gs.detection_limit(150, 3)
-    assert f == pytest.approx(0.0418, abs=1e-3)
-    assert binom.sf(2, 150, f) == pytest.approx(0.95, abs=1e-6)
-    assert gs.detection_limit(150, 3, min_vaf=0.05) == 0.05
-    assert gs.detection_limit(2, 3) is None
-    m = gs.summarize([0] * gs.N_COLS, "tumor", THR)
-    assert m["status"] == "not_covered" and m["vaf"] is None and m["dl"] is None
-    assert m["gt"] == (None, None)
-
-
-def sample(material, ref, alt, ref_fwd=None, alt_fwd=None, mapq=60):
-    """Summary dict for classify_origin; strands balanced unless given."""
-    rf = ref // 2 if ref_fwd is None else ref_fwd
-    af = alt // 2 if alt_fwd is None else alt_fwd
-    row = [rf, ref - rf, af, alt - af, 0, alt * mapq]
-    return gs.summarize(row, material, THR)
-
-
-def test_origin_rules():
-    origin = gs.classify_origin
-    assert origin([sample("normal", 26, 24), sample("tumor", 30, 30)], THR) == (
-        "germline",
-        "normal_vaf:0.48",
-    )
-    o, reason = origin([sample("normal", 80, 0), sample("tumor", 70, 30)], THR)
-    assert o == "somatic" and "max_tumor_vaf:0.3" in reason
-    o, reason = origin(
-        [sample("normal", 80, 0), sample("tumor", 80, 20, ref_fwd=40, alt_fwd=20)], THR
-    )
-    assert o == "artefact" and reason.startswith("strand_bias_p:")
-    assert float(reason.split(":")[1]) < 1e-3
-    o, reason = origin([sample("normal", 80, 0), sample("tumor", 80, 20, mapq=12)], THR)
-    assert (o, reason) == ("artefact", "low_alt_mapq:12.0")
-    o, reason = origin([sample("normal", 95, 5), sample("tumor", 70, 30)], THR)
-    assert o == "artefact" and reason.startswith("normal_vaf:0.05")  # 0.05 > 0.05 * 0.3
-    assert origin([sample("normal", 80, 0), sample("tumor", 99, 1)], THR) == (
-        "artefact",
-        "not_detected",
-    )
-    # tumour-only heuristics
-    assert origin([sample("tumor", 50, 50), sample("cfdna", 260, 240)], THR)[0] == "germline"
-    assert origin([sample("tumor", 1, 99), sample("tumor", 0, 60)], THR)[0] == "germline"
-    assert origin([sample("tumor", 50, 50), sample("tumor", 90, 10)], THR)[0] == "somatic"
-
-
-@pytest.mark.parametrize(
-    "table", [(40, 40, 20, 0), (50, 50, 10, 12), (3, 0, 0, 3), (120, 80, 1, 30), (0, 0, 5, 0)]
-)
-def test_strand_bias_p_matches_scipy(table):
-    a, b, c, d = table
-    assert gs.strand_bias_p(a, b, c, d) == pytest.approx(
-        fisher_exact([[a, b], [c, d]])[1], rel=1e-9
-    )
-
-
 def test_bad_inputs(tmp_path):
-    with pytest.raises(ValueError, match="unknown genotyping threshold 'min_mapqq'"):
-        gs.merge_thresholds({"min_mapqq": 20})
-    with pytest.raises(ValueError, match="duplicate sample_id"):
-        gs.validate_samples([{"sample_id": "a", "material": "tumor"}] * 2, ["x", "y"])
     bam = write_bam(tmp_path, "t", [rd("r", 420, aligned(420))])
     with pytest.raises(ValueError, match="REF G does not match the reference"):
         site_counts(tmp_path, bam, (501, "G", "T"))
@@ -289,22 +230,27 @@ def test_main_end_to_end(tmp_path):
         {"sample_id": "cf_d200", "material": "cfdna", "day": 200},
     ]
     out = str(tmp_path / "out.vcf.gz")
+    thresholds = schema_defaults("genotyping")
+    thresholds["tumor"]["min_alt_reads"] = 3
     snakemake = types.SimpleNamespace(
         input=types.SimpleNamespace(candidates=cand + ".gz", bams=bams, fasta=fa),
         output=types.SimpleNamespace(vcf=out, tbi=out + ".tbi"),
-        params=types.SimpleNamespace(samples=samples, thresholds={"tumor": {"min_alt_reads": 3}}),
+        params=types.SimpleNamespace(samples=samples, thresholds=thresholds),
         log=[str(tmp_path / "gt.log")],
         threads=2,
     )
-    gt.main(snakemake)
-    sys.stderr = sys.__stderr__
+    entry = runpy.run_path(str(REPO / "scripts" / "genotype_timepoints.py"))
+    entry["main"](snakemake)
     assert Path(out + ".tbi").exists()
     with pysam.VariantFile(out) as vcf:
         assert list(vcf.header.samples) == ["N", "T_d180", "cf_d200"]
         recs = list(vcf)
     assert [(r.pos, r.ref, r.alts[0]) for r in recs] == [
-        (302, "CTGG", "C"), (501, "A", "T"), (501, "A", "G"), (700, REFSEQ[699], "<DEL>")
-    ]  # fmt: skip
+        (302, "CTGG", "C"),
+        (501, "A", "T"),
+        (501, "A", "G"),
+        (700, REFSEQ[699], "<DEL>"),
+    ]
     d = recs[0]
     assert d.id == "del1" and d.info["ORIGIN"] == "somatic"
     assert d.samples["N"]["AD"] == (60, 0) and d.samples["N"]["GT"] == (0, 0)

@@ -210,14 +210,15 @@ def _naming_hint(missing, known):
     return ""
 
 
-def check_reference(reference, units, facts=None):
-    """Reference files exist; targets, annotation and BAM units name only FASTA contigs."""
+def check_reference(reference, units, facts=None, config_name="config.yaml"):
+    """Reference files exist; targets, annotation and BAM units name only FASTA contigs.
+    Files left out (None) are not checked: the assays that need them are (sheets)."""
     facts = facts or FileFacts()
     problems = []
     for key in ("fasta", "gff3", "gtf", "targets"):
         path = reference.get(key)
         if path and not os.path.isfile(path):
-            problems.append(f"config.yaml, key 'reference: {key}': file not found: {path}")
+            problems.append(f"{config_name}, key 'reference: {key}': file not found: {path}")
     fasta = reference.get("fasta")
     if problems or not fasta:
         return problems

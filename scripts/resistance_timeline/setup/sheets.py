@@ -7,7 +7,7 @@ Checks in three layers:
   * per row, against the JSON schemas in ``config/schemas/`` (types, patterns, enums);
   * across rows (``check_cohort``): unique ids, units for every sample, one matched normal per
     patient, distinct timepoints, therapy lines;
-  * the files themselves (``input_files.py``, with ``check_files``): inputs present, readable
+  * the files themselves (``input_files``, with ``check_files``): inputs present, readable
     and whole, contig names shared by the reference, targets, annotation and BAM units.
 """
 
@@ -16,8 +16,9 @@ import os
 from dataclasses import dataclass, field
 
 import jsonschema
-import yaml
-from input_files import FileFacts, check_reference, check_unit_files
+
+from resistance_timeline.setup.config import load_schema
+from resistance_timeline.setup.input_files import FileFacts, check_reference, check_unit_files
 
 ID_CHARS = "letters, digits, '_' and '-' (no spaces, dots or slashes), at most 64 characters"
 
@@ -60,12 +61,6 @@ class Sheets:
     def patients(self):
         """Patient ids in order of first appearance in samples.tsv."""
         return list(dict.fromkeys(s["patient_id"] for s in self.samples))
-
-
-def load_schema(path):
-    """Read a YAML JSON-schema file."""
-    with open(path) as handle:
-        return yaml.safe_load(handle)
 
 
 def _coerce(value, spec):
@@ -173,7 +168,7 @@ def read_sheet(path, schema, sheet_name, label_column=None):
     return rows, problems
 
 
-def check_cohort(samples, units, treatments, tumor_only=()):
+def check_cohort(samples, units, treatments, tumor_only=(), config_name="config.yaml"):
     """Cross-row rules: ids unique, units ↔ samples, one normal, unique timepoints, lines."""
     by_patient = {}
     for row in samples:
@@ -181,7 +176,7 @@ def check_cohort(samples, units, treatments, tumor_only=()):
     return (
         _check_sample_ids(samples)
         + _check_units(samples, units)
-        + _check_patients(by_patient, tumor_only)
+        + _check_patients(by_patient, tumor_only, config_name)
         + _check_treatments(treatments, by_patient)
     )
 
@@ -243,13 +238,13 @@ def _check_units(samples, units):
     return problems
 
 
-def _check_patients(by_patient, tumor_only):
+def _check_patients(by_patient, tumor_only, config_name):
     """One WES normal per patient (none when tumour-only), distinct assay/material/day."""
     problems = []
     for patient in tumor_only:
         if patient not in by_patient:
             problems.append(
-                f"config.yaml, key 'tumor_only': patient '{patient}' is not in samples.tsv"
+                f"{config_name}, key 'tumor_only': patient '{patient}' is not in samples.tsv"
             )
     for patient, rows in by_patient.items():
         wes = [r for r in rows if r.values.get("assay") == "wes"]
@@ -259,14 +254,14 @@ def _check_patients(by_patient, tumor_only):
             for r in normals:
                 problems.append(
                     f"{r.where('material')}: patient '{patient}' is listed as tumour-only in "
-                    "config.yaml (tumor_only) but has a WES normal; remove one or the other"
+                    f"{config_name} (tumor_only) but has a WES normal; remove one or the other"
                 )
         elif others and len(normals) != 1:
             where = normals[1].where("material") if normals else others[0].where("material")
             problems.append(
                 f"{where}: patient '{patient}' has {len(normals)} WES normal samples; exactly "
                 "one matched normal (material 'normal', assay 'wes') is needed, or list the "
-                "patient under 'tumor_only' in config.yaml"
+                f"patient under 'tumor_only' in {config_name}"
             )
         keys = {}
         for r in rows:
@@ -294,9 +289,7 @@ def _check_treatments(treatments, by_patient):
     for row in treatments:
         patient, line = row.values.get("patient_id"), row.values.get("line")
         if patient not in by_patient:
-            problems.append(
-                f"{row.where('patient_id')}: patient '{patient}' is not in samples.tsv"
-            )
+            problems.append(f"{row.where('patient_id')}: patient '{patient}' is not in samples.tsv")
         if (patient, line) in lines:
             problems.append(
                 f"{row.where('line')}: patient '{patient}' already has line {line} "
@@ -312,6 +305,34 @@ def _check_treatments(treatments, by_patient):
     return problems
 
 
+# reference files each assay needs, and what for
+ASSAY_REFERENCES = {
+    "wes": {
+        "gff3": "variant annotation (bcftools csq)",
+        "targets": "candidate calling and coverage over the capture targets",
+    },
+    "rna": {"gtf": "the STAR index, gene counts and fusion calls"},
+}
+
+
+def check_assay_references(samples, reference, config_name="config.yaml"):
+    """Each assay of the cohort has the reference files it needs (fasta is always required
+    by the schema); a file no assay needs may be left out."""
+    problems = []
+    for assay, needs in ASSAY_REFERENCES.items():
+        ids = [r.values.get("sample_id") for r in samples if r.values.get("assay") == assay]
+        if not ids:
+            continue
+        for key, purpose in needs.items():
+            if not reference.get(key):
+                problems.append(
+                    f"{config_name}, key 'reference: {key}': not set, but the cohort's "
+                    f"{len(ids)} {assay.upper()} sample(s) (e.g. {ids[0]}) need it for "
+                    f"{purpose}"
+                )
+    return problems
+
+
 def resolve_unit_paths(units, sheet_dir):
     """Make fq1/fq2/bam paths absolute, relative ones taken from the units sheet's folder."""
     for row in units:
@@ -321,16 +342,17 @@ def resolve_unit_paths(units, sheet_dir):
                 row.values[column] = os.path.normpath(os.path.join(sheet_dir, value))
 
 
-def load_sheets(config, schema_dir, check_files=True, facts_store=None):
-    """Read, validate and cross-check all sheets named in ``config``; raise SheetError on any
-    problem. ``check_files`` adds the file-system checks (inputs exist, gzip, contigs);
-    ``facts_store`` is where their findings are remembered between runs (see FileFacts)."""
+def load_sheets(config, schema_dir, check_files=True, facts_store=None, config_name="config.yaml"):
+    """Read, validate and cross-check all sheets named in ``config`` (validated already, see
+    setup.config); raise SheetError on any problem. ``check_files`` adds the file-system checks
+    (inputs exist, gzip, contigs); ``facts_store`` is where their findings are remembered
+    between runs (see FileFacts); ``config_name`` is the config file messages name."""
     problems = []
     loaded = {}
     for name, label in (("samples", "sample_id"), ("units", "sample_id"), ("treatments", None)):
         path = config.get(name)
         if not path:
-            problems.append(f"config.yaml: key '{name}' (path to {name}.tsv) is missing")
+            problems.append(f"{config_name}: key '{name}' (path to {name}.tsv) is missing")
             loaded[name] = []
             continue
         schema = load_schema(os.path.join(schema_dir, f"{name}.schema.yaml"))
@@ -339,16 +361,19 @@ def load_sheets(config, schema_dir, check_files=True, facts_store=None):
         problems.extend(found)
     if problems:
         raise SheetError(problems)
+    tumor_only = config.get("tumor_only", [])
+    reference = config.get("reference", {})
     problems.extend(
         check_cohort(
-            loaded["samples"], loaded["units"], loaded["treatments"], config.get("tumor_only", [])
+            loaded["samples"], loaded["units"], loaded["treatments"], tumor_only, config_name
         )
     )
+    problems.extend(check_assay_references(loaded["samples"], reference, config_name))
     resolve_unit_paths(loaded["units"], os.path.dirname(os.path.abspath(config["units"])))
     if check_files:
         facts = FileFacts(facts_store)
         problems.extend(check_unit_files(loaded["units"], facts))
-        problems.extend(check_reference(config.get("reference", {}), loaded["units"], facts))
+        problems.extend(check_reference(reference, loaded["units"], facts, config_name))
         facts.save()
     if problems:
         raise SheetError(problems)

@@ -1,61 +1,26 @@
-"""Statistics and classification for scripts/genotype_timepoints.py.
+"""Statistics and classification for the genotyper (resistance_timeline.dna.genotyper).
 
 Everything here works on plain read counts, so it is tested without BAMs:
 VAF with a Wilson interval, the detection limit backing "not detected",
 per-sample status, and the per-variant origin (germline / somatic / artefact).
+
+``thr`` everywhere is the complete ``genotyping`` section of the configuration (its defaults
+live in config/schemas/config.schema.yaml only); tests take ``schema_defaults("genotyping")``.
 """
 
-import copy
 import math
 from functools import lru_cache
 
 from scipy.special import betaincinv
 
 MATERIALS = ("normal", "tumor", "cfdna")
-# count columns per site and sample: ref_fwd ref_rev alt_fwd alt_rev other alt_mapq_sum
+# Count columns per site and sample (the genotyper fills them, summarize reads them): fragments
+# supporting ref / alt on each strand of the read as aligned, another allele, and the sum of
+# the MAPQs of the alt fragments. REF_FWD + 2 * allele + reverse is a strand column.
+REF_FWD, REF_REV, ALT_FWD, ALT_REV, OTHER, ALT_MAPQ_SUM = range(6)
 N_COLS = 6
 
-# Defaults of snakemake.params.thresholds (config.yaml holds the same values).
-DEFAULT_THRESHOLDS = {
-    "min_mapq": 20,  # reads below are not counted
-    "min_baseq": 20,  # bases (SNV/MNV) or indel anchor bases below are not counted
-    "min_depth": 10,  # ref + alt below it: not_covered
-    "tumor": {"min_alt_reads": 3, "min_vaf": 0.02},
-    "cfdna": {"min_alt_reads": 4, "min_vaf": 0.005},
-    "normal": {"min_alt_reads": 2, "min_vaf": 0.02},
-    "germline_min_normal_vaf": 0.2,  # normal VAF at or above: germline
-    "tumor_in_normal": 0.05,  # normal VAF allowed, as a fraction of the max tumour VAF
-    "strand_bias_min_p": 1e-3,  # Fisher p below it (and one-sided alt): artefact
-    "strand_bias_max_fraction": 0.1,  # alt forward fraction < this or > 1 - this
-    "min_mean_alt_mapq": 30,  # mean MAPQ of alt reads below it: artefact
-    "tumor_only_germline_het_vaf": [0.35, 0.65],  # tumour-only heuristic, see classify_origin
-    "tumor_only_germline_hom_vaf": 0.95,
-    "hom_alt_min_vaf": 0.9,  # GT 1/1 at or above this VAF
-    "indel_flank_bp": 3,  # aligned bases a read needs on each side of an indel's repeat
-}
-
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
-
-
-def merge_thresholds(given):
-    """Return DEFAULT_THRESHOLDS updated with ``given`` (per-material dicts merged key by key).
-
-    Unknown keys raise ValueError, so a typo in config.yaml cannot pass silently.
-    """
-    merged = copy.deepcopy(DEFAULT_THRESHOLDS)
-    for key, value in (given or {}).items():
-        if key not in merged:
-            raise ValueError(
-                f"unknown genotyping threshold {key!r}; known: {', '.join(sorted(merged))}"
-            )
-        if key in MATERIALS:
-            unknown = set(value) - set(merged[key])
-            if unknown:
-                raise ValueError(f"unknown keys in thresholds[{key!r}]: {sorted(unknown)}")
-            merged[key].update(value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def validate_samples(samples, bams):
@@ -231,7 +196,8 @@ def classify_origin(samples, thr):
 
 def summarize(row, material, thr):
     """Per-sample record (counts, VAF, Wilson bounds, detection limit, status, GT)."""
-    rf, rr, af, ar, other, mq = (int(x) for x in row)
+    rf, rr, af, ar = int(row[REF_FWD]), int(row[REF_REV]), int(row[ALT_FWD]), int(row[ALT_REV])
+    other, mq = int(row[OTHER]), int(row[ALT_MAPQ_SUM])
     ref, alt = rf + rr, af + ar
     depth = ref + alt
     status = sample_status(alt, depth, material, thr)

@@ -1,20 +1,24 @@
-"""Small GTF helper shared by the RNA scripts: one canonical transcript per gene as plain
-dataclasses, and position → gene / exon / reading-frame lookups.
+"""Gene models from the GTF and the GFF3, with the workflow's one canonical-transcript rule.
+
+One canonical transcript per gene, chosen by ``canonical_key`` for every arm alike: variant
+annotation (which bcftools csq record of the GFF3 to report), fusions and kinase imbalance (the
+GTF's exon numbering and CDS phases). The rule: the transcript tagged ``Ensembl_canonical``
+(GENCODE/Ensembl GTF ``tag``, GFF3 ``tag=``, or the older GFF3 ``is_canonical=1``); where a
+gene has no tagged transcript, the one with the longest CDS, then the longest exonic length,
+then the transcript id last in sort order (so the choice never depends on file order). Since GTF and
+GFF3 of one Ensembl release carry the same tags and the same exons, both files give the same
+transcript, and a DNA protein change can be joined to an RNA exon.
 
 Coordinates are 1-based and inclusive throughout, as in the GTF. Exons are numbered in
-transcript direction (exon 1 is the 5'-most exon, on either strand). The canonical transcript
-of a gene is the one tagged ``Ensembl_canonical`` when the GTF has ``tag`` attributes, else
-the one with the longest CDS (then the longest exonic length). Also gene-model questions the
-fusion scripts ask: read-through neighbours, gene families by name, and exon-sequence homology
-(given an open pysam.FastaFile). Independent of pandas.
+transcript direction (exon 1 is the 5'-most exon, on either strand). Independent of pandas.
 """
 
 import bisect
 import gzip
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
-_FAMILY = re.compile(r"^([A-Za-z]{3,})(?:-?[0-9]|-[A-Za-z])")
 COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 _ATTR = re.compile(r'([A-Za-z_][\w.]*)\s+"([^"]*)"|([A-Za-z_][\w.]*)\s+([^;\s]+)')
 
@@ -84,6 +88,50 @@ class Gene:
         return (a - b) if self.strand == "+" else (b - a)
 
 
+CANONICAL_TAG = "Ensembl_canonical"
+
+
+def canonical_key(tags, cds_length, exonic_length, transcript_id):
+    """Sort key of a gene's transcripts: the largest is its canonical transcript (see the
+    module docstring). ``tags`` is the transcript's set of tags."""
+    return (CANONICAL_TAG in tags, cds_length, exonic_length, transcript_id)
+
+
+def canonical_transcripts_gff3(gff3_path):
+    """{gene id: canonical transcript id} of an Ensembl-style GFF3 (plain or gzip), ids
+    without their 'gene:'/'transcript:' prefixes; by ``canonical_key``."""
+    transcripts = {}  # transcript id -> [gene id, tags, cds length, exonic length]
+    opener = gzip.open if str(gff3_path).endswith(".gz") else open
+    with opener(gff3_path, "rt") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) < 9:
+                continue
+            attrs = dict(kv.split("=", 1) for kv in fields[8].split(";") if "=" in kv)
+            if fields[2] in ("exon", "CDS"):
+                length = int(fields[4]) - int(fields[3]) + 1
+                for parent in attrs.get("Parent", "").split(","):
+                    entry = transcripts.setdefault(parent.split(":")[-1], [None, set(), 0, 0])
+                    entry[2 if fields[2] == "CDS" else 3] += length
+            elif "Parent" in attrs and "ID" in attrs:  # mRNA, transcript, ncRNA, ...
+                tid = attrs.get("transcript_id") or attrs["ID"].split(":")[-1]
+                entry = transcripts.setdefault(tid, [None, set(), 0, 0])
+                entry[0] = attrs["Parent"].split(",")[0].split(":")[-1]
+                entry[1] = set(unquote(attrs.get("tag", "")).split(","))
+                if attrs.get("is_canonical") == "1":
+                    entry[1].add(CANONICAL_TAG)
+    best = {}
+    for tid, (gene, tags, cds_len, ex_len) in transcripts.items():
+        if gene is None:
+            continue  # exons of a feature that is not a transcript (e.g. a gene-level exon)
+        key = canonical_key(tags, cds_len, ex_len, tid)
+        if gene not in best or key > best[gene][0]:
+            best[gene] = (key, tid)
+    return {gene: tid for gene, (_, tid) in best.items()}
+
+
 def _attributes(text: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for m in _ATTR.finditer(text):
@@ -120,8 +168,8 @@ def load_genes(gtf_path: str) -> dict[str, Gene]:
         if not gid:
             continue
         start, end = int(f[3]), int(f[4])
-        g = genes.setdefault(gid, {"name": attrs.get("gene_name", [gid])[0], "contig": f[0],
-                                   "strand": f[6], "span": None})  # fmt: skip
+        name = attrs.get("gene_name", [gid])[0]
+        g = genes.setdefault(gid, {"name": name, "contig": f[0], "strand": f[6], "span": None})
         if f[2] == "gene":
             g["span"] = (start, end)
             continue
@@ -145,7 +193,7 @@ def load_genes(gtf_path: str) -> dict[str, Gene]:
             tid, t = item
             cds_len = sum(b - a + 1 for a, b, _ in t["cds"])
             ex_len = sum(b - a + 1 for a, b, _ in t["exons"])
-            return ("Ensembl_canonical" in t["tags"], cds_len, ex_len, tid)
+            return canonical_key(t["tags"], cds_len, ex_len, tid)
 
         tid, t = max(candidates, key=rank)
         if not t["exons"]:
@@ -203,13 +251,6 @@ def exonic_overlap(gene: Gene, blocks) -> int:
     return total
 
 
-def gene_family(name):
-    """Family stem of a gene symbol: >= 3 letters then a digit or '-' (FGFR1 → FGFR,
-    HLA-A → HLA); None when the symbol has no such stem."""
-    m = _FAMILY.match(name)
-    return m.group(1).upper() if m else None
-
-
 def exonic_sequence(fasta, gene: Gene):
     """(transcript-direction exonic sequence, genomic position of each base)."""
     seq, pos = [], []
@@ -221,66 +262,3 @@ def exonic_sequence(fasta, gene: Gene):
         seq.append(s)
         pos += p
     return "".join(seq), pos
-
-
-def is_read_through(gene5: Gene, gene3: Gene, index: GeneIndex, max_distance) -> bool:
-    """Same contig and strand, gene5 before gene3 in transcription order, at most max_distance
-    bp from gene5's 3' end to gene3's 5' start, and no other gene (either strand) overlapping the
-    gap between them: a polymerase reading through gene5's end into its neighbour."""
-    if gene5.contig != gene3.contig or gene5.strand != gene3.strand or gene5.gene_id == gene3.gene_id:
-        return False
-    if gene5.strand == "+":
-        if gene5.start >= gene3.start:
-            return False
-        gap = (gene5.end + 1, gene3.start - 1)
-    else:
-        if gene5.end <= gene3.end:
-            return False
-        gap = (gene3.end + 1, gene5.start - 1)
-    if gap[1] - gap[0] + 1 > max_distance:
-        return False
-    if gap[1] < gap[0]:
-        return True  # overlapping neighbours
-    between = [g for g in index.overlapping(gene5.contig, *gap) if g.gene_id not in (gene5.gene_id, gene3.gene_id)]
-    return not between
-
-
-def is_paralog_pair(gene5, gene3, rule) -> bool:
-    """Paralog flag by name: rule 'family' (same stem, see gene_family), a list of
-    [prefix_a, prefix_b] pairs (either order), or a list mixing both; falsy → never."""
-    rules = rule if isinstance(rule, list) else [rule]
-    for r in rules:
-        if r == "family":
-            fam = gene_family(gene5)
-            if fam and fam == gene_family(gene3):
-                return True
-        elif isinstance(r, (list, tuple)) and len(r) == 2:
-            a, b = r
-            if (gene5.startswith(a) and gene3.startswith(b)) or (gene5.startswith(b) and gene3.startswith(a)):
-                return True
-    return False
-
-
-def _kmers(seq, k):
-    return {seq[i : i + k] for i in range(len(seq) - k + 1)}
-
-
-def homologous(fasta, gene5: Gene, gene3: Gene, bp5, bp3, k=15, flank=60, min_shared=0.5) -> bool:
-    """True if the transcript flank 5' of bp5 shares >= min_shared of its k-mers with gene3's
-    exons (either strand), or the flank 3' of bp3 with gene5's: a read from one gene could
-    then have aligned to the other (paralogs, shared domains)."""
-    seq5, pos5 = exonic_sequence(fasta, gene5)
-    seq3, pos3 = exonic_sequence(fasta, gene3)
-    checks = []
-    if bp5 in pos5:
-        i = pos5.index(bp5)
-        checks.append((seq5[max(0, i + 1 - flank) : i + 1], seq3))
-    if bp3 in pos3:
-        i = pos3.index(bp3)
-        checks.append((seq3[i : i + flank], seq5))
-    for query, target in checks:
-        q = _kmers(query, k)
-        t = _kmers(target, k) | _kmers(target.translate(COMPLEMENT)[::-1], k)
-        if q and len(q & t) / len(q) >= min_shared:
-            return True
-    return False

@@ -1,0 +1,1 @@
+"""DNA arm: every candidate measured in every WES sample, annotated and tabulated."""

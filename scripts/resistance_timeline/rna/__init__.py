@@ -1,0 +1,1 @@
+"""RNA arm: gene counts, fusions tracked over every RNA sample, kinase imbalance."""

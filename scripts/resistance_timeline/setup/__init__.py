@@ -1,0 +1,1 @@
+"""Configuration, sample sheets and the parse-time checks of the files they name."""

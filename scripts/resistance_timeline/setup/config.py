@@ -1,0 +1,121 @@
+"""The configuration: its schema (``config/schemas/config.schema.yaml``, the only place that
+holds setting defaults), validation, and the defaults filled in for keys a user leaves out.
+
+A user's config stands alone: when ``--configfile`` is given, the shipped demo configuration
+is not loaded underneath it, so a key the user omits takes the schema's default (or, when it
+has none, is named as missing from the user's own file), never a demo value.
+"""
+
+import copy
+import os
+
+import jsonschema
+import yaml
+
+SCHEMA_DIR = os.path.normpath(
+    os.path.join(os.path.dirname(__file__), "..", "..", "..", "config", "schemas")
+)
+# reference files an assay needs; a blank, null or absent key means "none"
+REFERENCE_KEYS = ("fasta", "gff3", "gtf", "targets")
+
+
+class ConfigError(Exception):
+    """Raised with every problem found, one per line in ``problems``."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def load_schema(path):
+    """Read a YAML JSON-schema file."""
+    with open(path) as handle:
+        return yaml.safe_load(handle)
+
+
+def config_schema(schema_dir=SCHEMA_DIR):
+    """The configuration's JSON schema."""
+    return load_schema(os.path.join(schema_dir, "config.schema.yaml"))
+
+
+def fill_defaults(cfg, schema):
+    """Set every schema default missing from ``cfg``, recursively into nested sections
+    (a section's own default is ``{}``, so its keys' defaults apply one by one)."""
+    for key, spec in schema.get("properties", {}).items():
+        if key not in cfg and "default" in spec:
+            cfg[key] = copy.deepcopy(spec["default"])
+        if isinstance(cfg.get(key), dict) and "properties" in spec:
+            fill_defaults(cfg[key], spec)
+    return cfg
+
+
+def schema_defaults(section=None, schema_dir=SCHEMA_DIR):
+    """The configuration as the schema's defaults alone, or one ``section`` of it (what a
+    rule's params would pass when the user sets nothing); for tests and tools."""
+    defaults = fill_defaults({}, config_schema(schema_dir))
+    return defaults[section] if section else defaults
+
+
+def validate_config(cfg, name, schema_dir=SCHEMA_DIR):
+    """Check ``cfg`` against the schema and fill in its defaults, in place. Raise ConfigError
+    listing every problem, each naming ``name`` (the user's config file) and the key."""
+    schema = config_schema(schema_dir)
+    problems = []
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(cfg):
+        key = ": ".join(str(p) for p in error.path)
+        if error.validator == "required":
+            missing = error.message.split("'")[1]
+            what = schema["properties"].get(missing, {}).get("description", "")
+            if error.path:
+                what = _section(schema, error.path)["properties"][missing].get("description", "")
+            full = f"{key}: {missing}" if key else missing
+            problems.append(f"{name}: required key '{full}' is missing ({what.strip()})")
+        elif error.validator == "additionalProperties":
+            allowed = ", ".join(error.schema.get("properties", {}))
+            problems.append(
+                f"{name}, key '{key or '(top level)'}': {error.message}; allowed keys: {allowed}"
+            )
+        else:
+            problems.append(f"{name}, key '{key or '(top level)'}': {error.message}")
+    if problems:
+        raise ConfigError(problems)
+    fill_defaults(cfg, schema)
+    reference = cfg["reference"]
+    for key in REFERENCE_KEYS:
+        reference[key] = reference.get(key) or None
+    return cfg
+
+
+def _section(schema, path):
+    """The sub-schema of a nested key path."""
+    for key in path:
+        schema = schema["properties"][key]
+    return schema
+
+
+def load_config(config, user_files, default_file):
+    """The run's configuration and the name its messages use.
+
+    ``config`` is Snakemake's (already holding ``--configfile``/``--config`` values);
+    ``user_files`` the ``--configfile`` paths. With neither, ``default_file`` (the shipped demo
+    configuration) is loaded into ``config``. Returns the name of the file to cite in errors.
+    """
+    if user_files:
+        name = str(user_files[-1])
+    elif config:
+        name = "the --config values"
+    else:
+        with open(default_file) as handle:
+            config.update(yaml.safe_load(handle) or {})
+        name = os.path.relpath(default_file)
+    validate_config(config, name)
+    return name
+
+
+def shipped_file(path, basedir):
+    """A path from the config: as given when it exists from the working directory, else inside
+    the workflow's folder (so the shipped resources work from any working directory)."""
+    if os.path.isabs(path) or os.path.exists(path):
+        return path
+    shipped = os.path.join(basedir, path)
+    return shipped if os.path.exists(shipped) else path

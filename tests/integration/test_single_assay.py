@@ -1,0 +1,126 @@
+"""Cohorts of one assay, each described by a complete config file of its own (not an overlay
+of the demo's): a WES-only cohort runs without a GTF, an RNA-only one without a capture BED or
+GFF3, and each finds its arm's events. Uses one demo patient each, to keep the run short."""
+
+import csv
+
+import pandas as pd
+import pytest
+
+from helpers import REPO, run_snakemake
+
+DEMO = REPO / "config" / "demo"
+
+
+def subset_sheets(root, samples, demo_cohort):
+    """The demo sheets' rows for ``samples`` (and their patients' lines), absolute paths."""
+
+    def rows(name):
+        with open(DEMO / name, newline="") as handle:
+            return list(csv.DictReader(handle, delimiter="\t"))
+
+    def write(name, table):
+        with open(root / name, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, list(table[0]), delimiter="\t", lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(table)
+
+    chosen = [r for r in rows("samples.tsv") if r["sample_id"] in samples]
+    patients = {r["patient_id"] for r in chosen}
+    units = [r for r in rows("units.tsv") if r["sample_id"] in samples]
+    for unit in units:
+        for key in ("fq1", "fq2"):
+            unit[key] = str((DEMO / unit[key]).resolve())
+    write("samples.tsv", chosen)
+    write("units.tsv", units)
+    write("treatments.tsv", [r for r in rows("treatments.tsv") if r["patient_id"] in patients])
+
+
+def write_config(root, demo_cohort, reference_keys):
+    ref = demo_cohort / "reference"
+    files = {
+        "fasta": ref / "genome.fa",
+        "gff3": ref / "annotation.gff3",
+        "gtf": ref / "annotation.gtf",
+        "targets": ref / "targets.bed",
+    }
+    lines = [
+        f"samples: {root / 'samples.tsv'}",
+        f"units: {root / 'units.tsv'}",
+        f"treatments: {root / 'treatments.tsv'}",
+        "reference:",
+        *(f"  {key}: {files[key]}" for key in reference_keys),
+    ]
+    (root / "config.yaml").write_text("\n".join(lines) + "\n")
+
+
+def run(root, *args):
+    return run_snakemake("--configfile", str(root / "config.yaml"), *args, cwd=root, timeout=1800)
+
+
+@pytest.fixture(scope="module")
+def wes_only(tmp_path_factory, demo_cohort):
+    root = tmp_path_factory.mktemp("wes_only")
+    subset_sheets(root, {"NB01-N", "NB01-T0", "NB01-P2"}, demo_cohort)
+    write_config(root, demo_cohort, ("fasta", "gff3", "targets"))  # no GTF at all
+    dry = run(root, "-n")
+    result = run(root, "--cores", "2")
+    return root, dry, result
+
+
+@pytest.fixture(scope="module")
+def rna_only(tmp_path_factory, demo_cohort):
+    root = tmp_path_factory.mktemp("rna_only")
+    subset_sheets(root, {"IMT01-R0", "IMT01-R2"}, demo_cohort)
+    write_config(root, demo_cohort, ("fasta", "gtf"))  # no capture BED, no GFF3
+    dry = run(root, "-n")
+    result = run(root, "--cores", "2")
+    return root, dry, result
+
+
+def test_wes_only_cohort_runs_its_arm(wes_only):
+    root, dry, result = wes_only
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    assert "rule genotype_timepoints:" in dry.stdout and "rule align_rna:" not in dry.stdout
+    assert result.returncode == 0, result.stderr[-3000:]
+    variants = pd.read_csv(root / "results" / "variants" / "NB01.variants.tsv", sep="\t")
+    q61k = variants[(variants.protein == "p.Q61K") & (variants.sample_id == "NB01-P2")]
+    assert len(q61k) == 1 and q61k.status.iloc[0] == "detected"
+    assert 0.05 <= q61k.vaf.iloc[0] <= 0.11  # truth 0.08
+    assert not (root / "results" / "expression").exists()
+
+
+def test_rna_only_cohort_runs_its_arm(rna_only):
+    root, dry, result = rna_only
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    assert "rule track_fusions:" in dry.stdout and "rule align_reads:" not in dry.stdout
+    assert result.returncode == 0, result.stderr[-3000:]
+    fusions = pd.read_csv(root / "results" / "fusions" / "IMT01.fusions.tsv", sep="\t")
+    rrbp1_alk = fusions[fusions.fusion == "RRBP1::ALK"]
+    assert list(rrbp1_alk.sample_id) == ["IMT01-R0", "IMT01-R2"]
+    assert (rrbp1_alk.status == "detected").all()
+    counts = pd.read_csv(root / "results" / "expression" / "counts.tsv", sep="\t")
+    assert list(counts.columns) == ["gene_id", "gene_name", "IMT01-R0", "IMT01-R2"]
+    assert not (root / "results" / "variants").exists()
+
+
+def test_config_without_treatments_is_named(tmp_path, demo_cohort):
+    subset_sheets(tmp_path, {"IMT01-R0"}, demo_cohort)
+    write_config(tmp_path, demo_cohort, ("fasta", "gtf"))
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "".join(line for line in config.read_text().splitlines(True) if "treatments" not in line)
+    )
+    result = run(tmp_path, "-n")
+    assert result.returncode != 0
+    assert f"{config}: required key 'treatments' is missing" in result.stderr
+    assert "config/demo" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_rna_cohort_without_gtf_names_the_assay(tmp_path, demo_cohort):
+    subset_sheets(tmp_path, {"IMT01-R0"}, demo_cohort)
+    write_config(tmp_path, demo_cohort, ("fasta", "gff3", "targets"))
+    result = run(tmp_path, "-n")
+    assert result.returncode != 0
+    assert "key 'reference: gtf': not set, but the cohort's 1 RNA sample(s)" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,186 @@
+"""Tests of the demo cohort's reads (resources/demo/cohort/reads): files and mates, allele
+fractions counted in the reads, fusion junction reads, strandedness, ALK 3'/5' imbalance.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, gff3_transcripts, read_fasta, read_tsv, revcomp, spliced
+
+
+def fastq_reads(path: Path):
+    """(name, sequence) of every record of a gzipped FASTQ."""
+    with gzip.open(path, "rt") as fh:
+        while True:
+            head = fh.readline()
+            if not head:
+                return
+            seq = fh.readline().strip()
+            fh.readline()
+            fh.readline()
+            yield head.split()[0], seq
+
+
+@pytest.fixture(scope="session")
+def cohort(demo_cohort) -> Path:
+    return demo_cohort
+
+
+@pytest.fixture(scope="session")
+def genome(cohort) -> dict[str, str]:
+    return read_fasta(cohort / "reference" / "genome.fa")
+
+
+@pytest.fixture(scope="session")
+def transcripts(cohort) -> dict[str, dict]:
+    return gff3_transcripts(cohort / "reference" / "annotation.gff3")
+
+
+def test_read_files_are_exactly_the_units(cohort):
+    units = read_tsv(REPO / "config" / "demo" / "units.tsv")
+    expected = {Path(u[k]).name for u in units for k in ("fq1", "fq2")}
+    assert {p.name for p in (cohort / "reads").iterdir()} == expected
+    for u in units:
+        for k in ("fq1", "fq2"):
+            assert (REPO / "config" / "demo" / u[k]).resolve() == (
+                cohort / "reads" / Path(u[k]).name
+            ).resolve()
+
+
+def test_mates_pair_up(cohort):
+    pairs = {
+        (r["sample_id"], r["unit_id"]): int(r["read_pairs"])
+        for r in read_tsv(cohort / "truth" / "read_pairs.tsv")
+    }
+    for (sample, unit), n in pairs.items():
+        r1 = [name for name, _ in fastq_reads(cohort / "reads" / f"{sample}.{unit}.R1.fastq.gz")]
+        r2 = [name for name, _ in fastq_reads(cohort / "reads" / f"{sample}.{unit}.R2.fastq.gz")]
+        assert r1 == r2 and len(r1) == n and len(set(r1)) == n
+    # two-lane samples are split roughly in half
+    for sample in ("IMT01-T2", "NB01-P2"):
+        assert 0.45 < pairs[(sample, "L1")] / (pairs[(sample, "L1")] + pairs[(sample, "L2")]) < 0.55
+
+
+def _allele_counts(cohort, genome, sample, contig, pos, ref, alt, k=31):
+    """Reads containing the ref / alt k-mer centred on an SNV (either orientation), all lanes."""
+    g = genome[contig]
+    left, right = g[pos - 1 - k // 2 : pos - 1], g[pos : pos + k // 2]
+    kmers = {left + ref + right: "ref", left + alt + right: "alt"}
+    kmers.update({revcomp(s): v for s, v in list(kmers.items())})
+    counts = {"ref": 0, "alt": 0}
+    for path in sorted((cohort / "reads").glob(f"{sample}.*.fastq.gz")):
+        for _, seq in fastq_reads(path):
+            for km, allele in kmers.items():
+                if km in seq:
+                    counts[allele] += 1
+    return counts
+
+
+def _truth_row(cohort, sample, protein):
+    return next(
+        r
+        for r in read_tsv(cohort / "truth" / "variants.tsv")
+        if r["sample_id"] == sample and r["protein"] == protein
+    )
+
+
+@pytest.mark.parametrize(
+    "sample,protein,tol",
+    [("IMT01-T2", "p.L1196Q", 0.07), ("NB01-P2", "p.Q61K", 0.03), ("NB01-T0", "p.F1174L", 0.07)],
+)
+def test_hotspot_allele_fraction_in_reads(cohort, genome, sample, protein, tol):
+    r = _truth_row(cohort, sample, protein)
+    c = _allele_counts(cohort, genome, sample, r["contig"], int(r["pos"]), r["ref"], r["alt"])
+    assert c["ref"] + c["alt"] > 100
+    assert abs(c["alt"] / (c["ref"] + c["alt"]) - float(r["true_vaf"])) < tol
+
+
+def test_l1196q_absent_before_alectinib(cohort, genome):
+    r = _truth_row(cohort, "IMT01-T0", "p.L1196Q")
+    assert float(r["true_vaf"]) == 0
+    c = _allele_counts(cohort, genome, "IMT01-T0", r["contig"], int(r["pos"]), r["ref"], r["alt"])
+    assert c["ref"] > 100 and c["alt"] <= 1
+
+
+def _junction_kmer(cohort, genome, transcripts, fusion_row, flank=15):
+    """Last `flank` bases of the 5' exon + first `flank` of ALK exon 20, transcript orientation."""
+    (c5, p5), (c3, p3) = [
+        (x.split(":")[0], int(x.split(":")[1]))
+        for x in (fusion_row["breakpoint5"], fusion_row["breakpoint3"])
+    ]
+    s5, s3 = transcripts[fusion_row["gene5"]]["strand"], transcripts["ALK"]["strand"]
+    left = (
+        genome[c5][p5 - flank : p5] if s5 == "+" else revcomp(genome[c5][p5 - 1 : p5 - 1 + flank])
+    )
+    right = (
+        genome[c3][p3 - 1 : p3 - 1 + flank] if s3 == "+" else revcomp(genome[c3][p3 - flank : p3])
+    )
+    return left + right
+
+
+def _count_kmer(paths, kmers) -> int:
+    kmers = set(kmers) | {revcomp(k) for k in kmers}
+    return sum(any(k in seq for k in kmers) for p in paths for _, seq in fastq_reads(p))
+
+
+def test_fusion_junction_reads(cohort, genome, transcripts):
+    rows = read_tsv(cohort / "truth" / "fusions.tsv")
+    assert {r["fusion"] for r in rows} == {"RRBP1::ALK", "TNS1::ALK"}
+    assert {r["sample_id"] for r in rows} == {f"IMT0{i}-R{j}" for i in (1, 2) for j in range(3)}
+    for r in rows:
+        assert r["exon3"] == "20" and r["in_frame"] == "true"
+        assert 20 <= int(r["split_reads"]) + int(r["spanning_pairs"]) <= 60
+        assert int(r["split_reads"]) > 0 and int(r["spanning_pairs"]) > 0
+    rrbp1 = _junction_kmer(cohort, genome, transcripts, rows[0])
+    imt01 = sorted((cohort / "reads").glob("IMT01-R0.*.fastq.gz"))
+    assert _count_kmer(imt01, [rrbp1]) >= 5
+    nb01 = sorted((cohort / "reads").glob("NB01-R*.fastq.gz"))
+    assert _count_kmer(nb01, [rrbp1]) == 0
+
+
+def _gene_kmers(genome, t, k=25) -> set[str]:
+    mrna = spliced(genome, t, t["exons"])
+    return {mrna[i : i + k] for i in range(0, len(mrna) - k + 1)}
+
+
+def _strand_counts(path: Path, sense: set[str], k=25) -> tuple[int, int, int]:
+    """(reads, sense-strand hits, antisense hits) for reads in a FASTQ."""
+    anti = {revcomp(s) for s in sense}
+    n = s_hits = a_hits = 0
+    for _, seq in fastq_reads(path):
+        n += 1
+        kms = [seq[i : i + k] for i in (0, 25, 50)]
+        s_hits += any(km in sense for km in kms)
+        a_hits += any(km in anti for km in kms)
+    return n, s_hits, a_hits
+
+
+def test_rna_is_reverse_stranded_and_ptch1_falls(cohort, genome, transcripts):
+    sense = _gene_kmers(genome, transcripts["PTCH1"])
+    frac = {}
+    for sample in ("IMT01-R0", "IMT01-R1"):
+        n, s_hits, a_hits = _strand_counts(cohort / "reads" / f"{sample}.L1.R1.fastq.gz", sense)
+        assert a_hits > 20 * max(s_hits, 1)  # read 1 antisense (TruSeq stranded)
+        frac[sample] = a_hits / n
+    assert frac["IMT01-R1"] < 0.35 * frac["IMT01-R0"]  # true log2FC -2.2
+
+
+def test_alk_3prime_imbalance_in_fusion_samples(cohort, genome, transcripts):
+    t = transcripts["ALK"]
+    exons = t["exons"]
+    five = spliced(genome, t, exons[:19])
+    three = spliced(genome, t, exons[19:])
+    k5 = {five[i : i + 25] for i in range(len(five) - 24)}
+    k3 = {three[i : i + 25] for i in range(len(three) - 24)}
+
+    def ratio(sample):
+        _, h5, _ = _strand_counts(cohort / "reads" / f"{sample}.L1.R2.fastq.gz", k5)
+        _, h3, _ = _strand_counts(cohort / "reads" / f"{sample}.L1.R2.fastq.gz", k3)
+        return (h3 / len(three)) / max(h5 / len(five), 1e-9)
+
+    assert ratio("IMT01-R0") > 10
+    assert 0.5 < ratio("NB01-R0") < 2

@@ -1,0 +1,192 @@
+"""The configuration (resistance_timeline.setup.config): a user's file stands alone, defaults
+come from the schema only, every key is documented in config/README.md with the schema's
+default, and reference files are required only by the assays that need them."""
+
+import re
+
+import pytest
+import yaml
+
+from helpers import REPO
+from resistance_timeline.setup.config import (
+    ConfigError,
+    config_schema,
+    load_config,
+    schema_defaults,
+    validate_config,
+)
+from resistance_timeline.setup.sheets import SheetError, load_sheets
+
+SCHEMAS = str(REPO / "config" / "schemas")
+DEMO = REPO / "config" / "config.yaml"
+
+
+def leaf_keys(schema, prefix=""):
+    """'section.key' -> sub-schema of every documented setting: leaves, and objects whose
+    keys are free (additionalProperties with a schema, e.g. kinase_fusion_exons)."""
+    keys = {}
+    for key, spec in schema.get("properties", {}).items():
+        name = f"{prefix}{key}"
+        if "properties" in spec:
+            keys.update(leaf_keys(spec, f"{name}."))
+        else:
+            keys[name] = spec
+    return keys
+
+
+def readme_table():
+    """Rows of the key table in config/README.md: key -> default text."""
+    text = (REPO / "config" / "README.md").read_text()
+    table = text[text.index("| key | default | meaning |") :]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0].strip("`")] = cells[1]
+    return rows
+
+
+def test_every_key_documented_with_the_schema_default():
+    documented = readme_table()
+    keys = leaf_keys(config_schema())
+    assert set(documented) == set(keys), (
+        f"undocumented: {sorted(set(keys) - set(documented))}; "
+        f"not in the schema: {sorted(set(documented) - set(keys))}"
+    )
+    for key, spec in keys.items():
+        shown = documented[key]
+        if "default" not in spec:
+            assert shown == "—", f"{key}: documented default {shown} but the schema has none"
+            continue
+        value = yaml.safe_load(shown.strip("`"))
+        assert value == spec["default"], f"{key}: README says {shown}, schema {spec['default']}"
+
+
+def test_every_schema_key_has_a_description():
+    def walk(schema, prefix=""):
+        for key, spec in schema.get("properties", {}).items():
+            assert spec.get("description"), f"{prefix}{key} has no description"
+            walk(spec, f"{prefix}{key}.")
+
+    walk(config_schema())
+
+
+def test_defaults_fill_nested_sections_key_by_key():
+    cfg = {
+        "samples": "s.tsv",
+        "units": "u.tsv",
+        "treatments": "t.tsv",
+        "reference": {"fasta": "g.fa"},
+        "genotyping": {"tumor": {"min_vaf": 0.05}},
+    }
+    validate_config(cfg, "my.yaml")
+    assert cfg["genotyping"]["tumor"] == {"min_alt_reads": 3, "min_vaf": 0.05}
+    assert cfg["genotyping"]["cfdna"] == schema_defaults("genotyping")["cfdna"]
+    assert cfg["fusions"] == schema_defaults("fusions")
+    assert cfg["reference"] == {"fasta": "g.fa", "gff3": None, "gtf": None, "targets": None}
+
+
+def test_user_config_stands_alone_and_missing_key_is_named(tmp_path):
+    user = tmp_path / "my.yaml"
+    user.write_text("samples: s.tsv\nunits: u.tsv\nreference: {fasta: g.fa}\n")
+    config = yaml.safe_load(user.read_text())
+    with pytest.raises(ConfigError) as error:
+        load_config(config, [str(user)], str(DEMO))
+    (message,) = error.value.problems
+    assert message.startswith(f"{user}: required key 'treatments' is missing")
+    assert "demo" not in message
+
+
+def test_user_config_does_not_take_demo_values(tmp_path):
+    user = tmp_path / "my.yaml"
+    user.write_text(
+        "samples: s.tsv\nunits: u.tsv\ntreatments: t.tsv\nreference: {fasta: g.fa, gtf: ''}\n"
+    )
+    config = yaml.safe_load(user.read_text())
+    assert load_config(config, [str(user)], str(DEMO)) == str(user)
+    assert config["reference"]["gtf"] is None  # blank: none, not the demo's GTF
+    assert config["reference"]["gff3"] is None
+    assert config["samples"] == "s.tsv"
+
+
+def test_without_a_config_file_the_demo_is_loaded():
+    config = {}
+    load_config(config, [], str(DEMO))
+    assert config["samples"] == "config/demo/samples.tsv"
+
+
+def test_misspelt_key_is_named_with_allowed_keys(tmp_path):
+    config = {
+        "samples": "s",
+        "units": "u",
+        "treatments": "t",
+        "reference": {"fasta": "g.fa", "gft": "x.gtf"},
+    }
+    with pytest.raises(ConfigError) as error:
+        validate_config(config, "my.yaml")
+    (message,) = error.value.problems
+    assert "my.yaml, key 'reference'" in message and "'gft'" in message
+    assert re.search(r"allowed keys: fasta, gff3, gtf, targets", message)
+
+
+def sheet_problems(project):
+    try:
+        load_sheets(project.config_validated, SCHEMAS, config_name="my.yaml")
+    except SheetError as error:
+        return error.problems
+    return []
+
+
+@pytest.fixture
+def validated(project):
+    def config():
+        cfg = project.config
+        validate_config(cfg, "my.yaml")
+        return cfg
+
+    type(project).config_validated = property(lambda self: config())
+    return project
+
+
+def test_rna_samples_need_a_gtf(validated):
+    validated.edit("config.yaml", f"  gtf: {validated.root}/ref/genes.gtf\n", '  gtf: ""\n')
+    (message,) = sheet_problems(validated)
+    assert message.startswith("my.yaml, key 'reference: gtf': not set, but the cohort's 1 RNA")
+    assert "P1-R0" in message and "STAR" in message
+
+
+def test_wes_only_cohort_needs_no_gtf(validated):
+    validated.edit("samples.tsv", "P1\tP1-R0\trna\ttumor\t0\tdiagnosis\t\n", "")
+    validated.edit(
+        "units.tsv",
+        next(
+            line
+            for line in (validated.root / "units.tsv").read_text().splitlines(True)
+            if "P1-R0" in line
+        ),
+        "",
+    )
+    validated.edit("config.yaml", f"  gtf: {validated.root}/ref/genes.gtf\n", "")
+    assert sheet_problems(validated) == []
+
+
+def test_rna_only_cohort_needs_no_targets_or_gff3(validated):
+    for sample in ("P1-N", "P1-T0", "P1-T1"):
+        for sheet in ("samples.tsv", "units.tsv"):
+            lines = (validated.root / sheet).read_text().splitlines(True)
+            validated.edit(
+                sheet, next(line for line in lines if f"\t{sample}\t" in f"\t{line}"), ""
+            )
+    validated.edit("config.yaml", f"  gff3: {validated.root}/ref/genes.gff3\n", "  gff3: null\n")
+    validated.edit("config.yaml", f"  targets: {validated.root}/ref/targets.bed\n", "")
+    assert sheet_problems(validated) == []
+
+
+def test_wes_samples_name_each_missing_file(validated):
+    validated.edit("config.yaml", f"  targets: {validated.root}/ref/targets.bed\n", "")
+    validated.edit("config.yaml", f"  gff3: {validated.root}/ref/genes.gff3\n", "")
+    found = sheet_problems(validated)
+    assert len(found) == 2, found
+    assert any("'reference: targets': not set" in p and "3 WES sample(s)" in p for p in found)
+    assert any("'reference: gff3': not set" in p and "annotation" in p for p in found)
