@@ -11,6 +11,8 @@ min_version("9.0")
 
 
 include: "rules/common.smk"
+include: "rules/common_cnv.smk"
+include: "rules/common_rna.smk"
 
 
 wildcard_constraints:
@@ -23,6 +25,7 @@ include: "rules/reference.smk"
 include: "rules/reads.smk"
 include: "rules/dna_align.smk"
 include: "rules/dna_variants.smk"
+include: "rules/dna_cnv.smk"
 include: "rules/rna_align.smk"
 include: "rules/rna_expression.smk"
 include: "rules/rna_fusions.smk"

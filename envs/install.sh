@@ -25,6 +25,8 @@ declare -A DEBIAN=(
     [freebayes]=freebayes [STAR]=rna-star [fastp]=fastp [bedtools]=bedtools
     # Debian's mosdepth loads the unversioned libhts.so, which only libhts-dev provides
     [mosdepth]="mosdepth libhts-dev"
+    # CNVkit's CBS segmentation runs R's DNAcopy
+    [Rscript]="r-base-core r-bioc-dnacopy"
 )
 
 missing_tools() {
@@ -34,6 +36,8 @@ missing_tools() {
             echo "$cmd"
         elif [ "$cmd" = mosdepth ] && ! mosdepth --version >/dev/null 2>&1; then
             echo "$cmd" # installed but cannot start (libhts.so missing)
+        elif [ "$cmd" = Rscript ] && ! Rscript -e 'library(DNAcopy)' >/dev/null 2>&1; then
+            echo "$cmd" # R without DNAcopy
         fi
     done | sort
 }

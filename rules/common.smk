@@ -2,7 +2,7 @@
 # This file holds no rules. Path templates are written once, in the rule that makes the file
 # (its output:); functions here fill them in through rules.<name>.output.
 
-import math
+import glob
 import os
 import sys
 
@@ -14,7 +14,8 @@ from resistance_timeline.setup.config import (  # noqa: E402
     load_schema,
     shipped_file,
 )
-from resistance_timeline.setup.input_files import first_read_length  # noqa: E402
+from resistance_timeline.setup.cohort import Cohort  # noqa: E402
+from resistance_timeline.setup import star_index  # noqa: E402
 from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
 
 SCHEMAS = os.path.join(workflow.basedir, "config", "schemas")
@@ -59,11 +60,11 @@ if not os.path.isfile(MARKERS):
         [f"{CONFIG_NAME}, key 'resistance_markers': file not found: {MARKERS}"],
     )
 
-SAMPLES = {s["sample_id"]: s for s in SHEETS.samples}
-UNITS = {}
-for _unit in SHEETS.units:
-    UNITS.setdefault(_unit["sample_id"], {})[_unit["unit_id"]] = _unit
-PATIENTS = SHEETS.patients()
+COHORT = Cohort(SHEETS)
+SAMPLES, UNITS, PATIENTS = COHORT.samples, COHORT.units, COHORT.patients
+samples_of, patients_with = COHORT.samples_of, COHORT.patients_with
+tumour_samples, normals_of = COHORT.tumour_samples, COHORT.normals_of
+is_fastq_unit, rna_is_imported = COHORT.is_fastq_unit, COHORT.rna_is_imported
 
 # The reference's derived files, made once under results/reference/ (rules/reference.smk).
 REF_FASTA = "results/reference/genome.fa"
@@ -79,31 +80,7 @@ ID_PATTERN = load_schema(os.path.join(SCHEMAS, "samples.schema.yaml"))["properti
 ]["pattern"].strip("^$")
 
 
-# --- lookups ---------------------------------------------------------------------------------
-def samples_of(patient, assay=None, materials=None):
-    """Sample ids of a patient, ordered by day then material (normal first), optionally filtered."""
-    order = {"normal": 0, "tumor": 1, "cfdna": 2}
-    chosen = [
-        s
-        for s in SHEETS.samples
-        if s["patient_id"] == patient
-        and (assay is None or s["assay"] == assay)
-        and (materials is None or s["material"] in materials)
-    ]
-    chosen.sort(key=lambda s: (s["day"], order[s["material"]], s["sample_id"]))
-    return [s["sample_id"] for s in chosen]
-
-
-def patients_with(assay):
-    """Patients with at least one sample of the assay, in sheet order."""
-    return [p for p in PATIENTS if samples_of(p, assay)]
-
-
-def is_fastq_unit(sample, unit):
-    """True when the unit is given as paired FASTQ (not as an aligned BAM)."""
-    return "fq1" in UNITS[sample][unit]
-
-
+# --- helpers ---------------------------------------------------------------------------------
 def grow_with_attempt(mem_mb):
     """A mem_mb resource that doubles, triples ... on each retry after running out of memory."""
 
@@ -118,11 +95,11 @@ def fill(template, **wildcards):
     return str(template).format(**wildcards)
 
 
-def per_sample(template, patient, assay):
-    """``template`` filled in for every sample of the patient's assay, in samples_of order."""
-    return [
-        fill(template, patient=patient, sample=s) for s in samples_of(patient, assay)
-    ]
+def per_sample(template, patient, assay, materials=None):
+    """``template`` filled in for the patient's samples of an assay (and materials), in
+    samples_of order."""
+    chosen = samples_of(patient, assay, materials)
+    return [fill(template, patient=patient, sample=s) for s in chosen]
 
 
 # --- reference files (only the assays present need them; see config/README.md) ------------
@@ -200,10 +177,7 @@ def get_patient_bais(wildcards):
 def sample_records(patient, assay):
     """A patient's samples of one assay as the scripts receive them (id, material, day,
     label), in samples_of order."""
-    return [
-        {k: SAMPLES[s][k] for k in ("sample_id", "material", "day", "timepoint")}
-        for s in samples_of(patient, assay)
-    ]
+    return COHORT.records(patient, assay)
 
 
 def get_patient_wes_samples(wildcards):
@@ -212,142 +186,8 @@ def get_patient_wes_samples(wildcards):
 
 
 def get_freebayes_options(wildcards):
-    """freebayes options for one patient: its thresholds are the most permissive of the
-    materials it has (freebayes applies one value to every sample of a joint run)."""
-    calling = config["calling"]
-    materials = {SAMPLES[s]["material"] for s in samples_of(wildcards.patient, "wes")}
-    fraction = min(calling["min_alternate_fraction"][m] for m in materials)
-    count = min(calling["min_alternate_count"][m] for m in materials)
-    return (
-        f"--pooled-continuous --min-alternate-fraction {fraction}"
-        f" --min-alternate-count {count}"
-        f" --min-mapping-quality {calling['min_mapping_quality']}"
-        f" --min-base-quality {calling['min_base_quality']} {calling['freebayes_extra']}"
-    )
-
-
-# --- input functions: RNA --------------------------------------------------------------------
-def rna_is_imported(sample):
-    """True when an RNA sample comes as one aligned BAM instead of FASTQ."""
-    return not is_fastq_unit(sample, next(iter(UNITS[sample])))
-
-
-def rna_outputs(patient, sample):
-    """The BAM and index of a sample's RNA alignment, as declared by align_rna (or by
-    import_rna_bam for a BAM unit)."""
-    maker = rules.import_rna_bam if rna_is_imported(sample) else rules.align_rna
-    return {
-        key: fill(maker.output[key], patient=patient, sample=sample)
-        for key in ("bam", "bai")
-    }
-
-
-def get_rna_bam(wildcards):
-    """The coordinate-sorted BAM and index of one RNA sample: STAR's, or the imported one."""
-    return rna_outputs(wildcards.patient, wildcards.sample)
-
-
-def get_rna_fastqs(wildcards):
-    """The trimmed FASTQ of every unit of an RNA sample: read-1 and read-2 lists, same order."""
-    out = rules.trim_reads.output
-    p, s = wildcards.patient, wildcards.sample
-    return {
-        key: [fill(out[key], patient=p, sample=s, unit=u) for u in UNITS[s]]
-        for key in ("r1", "r2")
-    }
-
-
-def get_star_prefix(wildcards, output):
-    """STAR's --outFileNamePrefix: the sample's BAM path without 'bam' (STAR names its
-    ReadsPerGene.out.tab and Chimeric.out.junction from it, as align_rna declares)."""
-    return output.bam.removesuffix("bam")
-
-
-def get_star_read_files(wildcards, input):
-    """STAR's --readFilesIn value: comma-joined read-1 files, a space, read-2 files."""
-    return f"{','.join(input.r1)} {','.join(input.r2)}"
-
-
-def get_rna_read_groups(wildcards):
-    """STAR's --outSAMattrRGline: one read group per unit, in --readFilesIn order."""
-    s, platform = wildcards.sample, config["reads"]["platform"]
-    return " , ".join(
-        f"ID:{s}.{u} SM:{s} LB:{s} PU:{u} PL:{platform}" for u in UNITS[s]
-    )
-
-
-def rna_gene_counts(patient, sample):
-    """A sample's gene count table (ReadsPerGene format): STAR's, or counted from its BAM."""
-    if rna_is_imported(sample):
-        return fill(rules.count_rna_bam.output[0], patient=patient, sample=sample)
-    return fill(rules.align_rna.output.counts, patient=patient, sample=sample)
-
-
-def rna_sample_ids():
-    """Every RNA sample, patient by patient, in timeline order: the count matrix columns."""
-    return [s for p in PATIENTS for s in samples_of(p, "rna")]
-
-
-def get_rna_gene_counts(wildcards):
-    """Per-sample gene count tables of every RNA sample, in rna_sample_ids order."""
-    return [rna_gene_counts(SAMPLES[s]["patient_id"], s) for s in rna_sample_ids()]
-
-
-def get_patient_rna_samples(wildcards):
-    """The patient's RNA samples, in get_patient_rna_bams order."""
-    return sample_records(wildcards.patient, "rna")
-
-
-def get_patient_rna_bams(wildcards):
-    """The RNA BAM and index of every RNA sample of the patient, in samples_of order."""
-    files = [
-        rna_outputs(wildcards.patient, s) for s in samples_of(wildcards.patient, "rna")
-    ]
-    return {"bams": [f["bam"] for f in files], "bais": [f["bai"] for f in files]}
-
-
-def get_patient_fusion_calls(wildcards):
-    """Per-sample fusion calls of the patient's RNA samples."""
-    return per_sample(rules.call_fusions.output.fusions, wildcards.patient, "rna")
-
-
-def get_patient_imbalance(wildcards):
-    """Per-sample kinase 3'-to-5' imbalance tables of the patient's RNA samples."""
-    return per_sample(
-        rules.measure_kinase_imbalance.output[0], wildcards.patient, "rna"
-    )
-
-
-def _genome_bases():
-    """Approximate genome size in bases from the FASTA's file size (gzip: about 3.3x)."""
-    fasta = config["reference"]["fasta"]
-    size = os.path.getsize(fasta) if os.path.exists(fasta) else 3_100_000_000
-    return size * 3.3 if fasta.endswith(".gz") else size
-
-
-def star_sa_index_bases(wildcards):
-    """STAR's --genomeSAindexNbases: min(14, log2(genome length) / 2 - 1), per its manual."""
-    return max(4, min(14, int(math.log2(_genome_bases()) / 2 - 1)))
-
-
-def star_mem_mb(wildcards):
-    """STAR's memory need: about 11 bytes per genome base (32 GB for human), at least 4 GB."""
-    return max(4000, int(_genome_bases() * 11 / 1e6))
-
-
-def star_sjdb_overhang(wildcards):
-    """STAR's --sjdbOverhang: the longest RNA read (from the first reads of every RNA FASTQ
-    unit) minus one; 100 when there is no RNA FASTQ to look at. An input function, so the
-    FASTQs are opened only when the index is to be built, not each time the workflow parses.
-    """
-    longest = 0
-    for sample in SAMPLES.values():
-        if sample["assay"] != "rna":
-            continue
-        for unit in UNITS.get(sample["sample_id"], {}).values():
-            if "fq1" in unit and os.path.exists(unit["fq1"]):
-                longest = max(longest, first_read_length(unit["fq1"]))
-    return longest - 1 if longest else 100
+    """freebayes options for one patient (Cohort.freebayes_options)."""
+    return COHORT.freebayes_options(wildcards.patient, config["calling"])
 
 
 # --- targets of a full run -------------------------------------------------------------------
@@ -380,4 +220,22 @@ def final_outputs():
         for p in patients_with(assay)
     ]
     counts = list(rules.build_count_matrix.output) if patients_with("rna") else []
-    return fastp_reports + coverage + per_patient + counts
+    if patients_with("rna"):
+        counts += list(rules.test_expression.output)
+        counts += [
+            fill(template, patient=p)
+            for p in CONTRASTS.patients
+            for template in rules.plot_expression.output
+        ]
+    cnv_patients = [p for p in PATIENTS if tumour_samples(p)]
+    cnv = [
+        fill(template, patient=p, sample=s)
+        for p in cnv_patients
+        for template in (
+            rules.call_gene_copy_number.output[0],
+            *rules.plot_gene_copy_number.output,
+            *rules.plot_copy_ratios.output,
+        )
+        for s in tumour_samples(p)
+    ]
+    return fastp_reports + coverage + per_patient + counts + sorted(set(cnv))

@@ -24,3 +24,63 @@ rule build_count_matrix:
         strandedness=config["rna"]["strandedness"],
     script:
         "../scripts/build_count_matrix.py"
+
+
+rule test_expression:
+    input:
+        counts=rules.build_count_matrix.output.counts,
+        gene_sets=GENE_SETS,
+    output:
+        normalized="results/expression/normalized.tsv",
+        pathways="results/expression/pathways.tsv",
+        gene_set_tests="results/expression/gene_set_tests.tsv",
+        # one table per RNA patient and per cohort contrast, planned from the sheets
+        patient_contrasts=[
+            f"results/expression/{p}.contrasts.tsv" for p in CONTRASTS.patients
+        ],
+        cohort_contrasts=[
+            f"results/expression/cohort.{c}.tsv" for c in CONTRASTS.cohort_names
+        ],
+    log:
+        "logs/test_expression/cohort.log",
+    benchmark:
+        "benchmarks/test_expression/cohort.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=grow_with_attempt(4000),
+        runtime=60,
+    params:
+        samples=get_rna_sample_records,
+        treatments=SHEETS.treatments,
+        settings=config["expression"],
+    script:
+        "../scripts/test_expression.py"
+
+
+rule plot_expression:
+    input:
+        contrasts="results/expression/{patient}.contrasts.tsv",
+        normalized=rules.test_expression.output.normalized,
+        pathways=rules.test_expression.output.pathways,
+    output:
+        volcano="results/expression/{patient}.volcano.png",
+        ma="results/expression/{patient}.ma.png",
+        timecourse="results/expression/{patient}.timecourse.png",
+    log:
+        "logs/plot_expression/{patient}.log",
+    benchmark:
+        "benchmarks/plot_expression/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=15,
+    params:
+        patient="{patient}",
+        samples=get_patient_rna_samples,
+        settings=config["expression"],
+    script:
+        "../scripts/plot_expression.py"

@@ -1,11 +1,11 @@
 #!/usr/bin/env python
 """Generate the deterministic demo cohort of resistance-timeline.
 
-Three patients (config/demo/samples.tsv): IMT01 (RRBP1::ALK, ALK L1196Q at relapse),
-IMT02 (TNS1::ALK, PTCH1 down, a subclone lost) and NB01 (ALK F1174L neuroblastoma;
-NRAS Q61K and CDK4/FGFR1 amplification in relapse cfDNA). Writes a synthetic mini
-reference, WES and RNA-Seq FASTQ for every unit in config/demo/units.tsv, truth
-tables and a manifest of sha256 sums. See resources/demo/README.md.
+Three patients (config/demo/samples.tsv): IMT01 (RRBP1::ALK, ALK L1196Q at relapse, a
+one-copy loss with LOH of BG12-BG13 after crizotinib), IMT02 (TNS1::ALK, PTCH1 down, a
+subclone lost) and NB01 (ALK F1174L neuroblastoma; NRAS Q61K and CDK4/FGFR1 amplification
+in relapse cfDNA). Writes a synthetic mini reference, WES and RNA-Seq FASTQ for every unit
+in config/demo/units.tsv, truth tables and a manifest of sha256 sums. See resources/demo/README.md.
 
     python resources/demo/make_demo_cohort.py [--outdir resources/demo/cohort] [--seed 20261121]
 """
@@ -24,7 +24,7 @@ from cohort_sim import truth as T
 from cohort_sim.simulate import Design, build_design, simulate_rna, simulate_wes
 
 HERE = Path(__file__).resolve().parent
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "3"
 DEFAULT_SEED = 20261121
 REPO = HERE.parents[1]
 DEFAULT_OUTDIR = HERE / "cohort"

@@ -81,3 +81,9 @@ def test_scripts_read_settings_only_from_params():
         assert "snakemake.config" not in text, file
         assert "getattr(snakemake.params" not in text, file
         assert not re.search(r"DEFAULTS?\w* = ", text), f"{file} holds setting defaults"
+
+
+def test_function_files_hold_no_rules():
+    for smk in sorted((REPO / "rules").glob("common*.smk")):
+        text = smk.read_text()
+        assert not re.search(r"^(rule|checkpoint) \w+:", text, re.M), smk

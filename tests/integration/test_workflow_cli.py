@@ -94,7 +94,9 @@ def test_demo_dry_run_lists_every_stage_offline(demo_cohort):
     stages = """trim_reads align_reads mark_duplicates measure_coverage call_candidates
         normalize_candidates genotype_timepoints annotate_variants tabulate_variants
         check_sample_identity build_star_index align_rna build_count_matrix call_fusions
-        measure_kinase_imbalance track_fusions gather_kinase_imbalance"""
+        measure_kinase_imbalance track_fusions gather_kinase_imbalance prepare_cnv_bins
+        measure_bin_coverage build_matched_cnv_reference call_copy_ratios plot_copy_ratios
+        call_gene_copy_number plot_gene_copy_number test_expression plot_expression"""
     for rule in stages.split():
         assert f"rule {rule}:" in out, rule
     assert "results/variants/IMT01.variants.tsv" in out

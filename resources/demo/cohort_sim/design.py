@@ -21,7 +21,30 @@ AA3 = dict(
     )
 )
 AMPLIFIED_COPIES = 8  # tumour-cell copies of CDK4 / FGFR1 in NB01 relapse
-AMPLICON_FLANK = 1000  # amplified segment = gene span +/- this
+AMPLICON_FLANK = 1000  # copy-changed segment = span of its genes +/- this
+
+
+@dataclass(frozen=True)
+class CopyChange:
+    """A designed tumour copy change of a segment: its genes' span +/- AMPLICON_FLANK."""
+
+    patient: str
+    samples: tuple[str, ...]  # the samples whose tumour cells carry it
+    genes: tuple[str, ...]  # consecutive genes of one contig
+    copies: tuple[int, int]  # tumour-cell copies of haplotype 0, of haplotype 1
+
+    @property
+    def kind(self) -> str:
+        return "amplification" if sum(self.copies) > 2 else "loss"
+
+
+COPY_CHANGES = (
+    CopyChange("NB01", ("NB01-P2",), ("CDK4",), (AMPLIFIED_COPIES - 1, 1)),
+    CopyChange("NB01", ("NB01-P2",), ("FGFR1",), (AMPLIFIED_COPIES - 1, 1)),
+    # one-copy loss with LOH (haplotype 1 lost) of chr3's background genes after crizotinib:
+    # the whole gene region, so the demo's few bins per gene still make a segment CBS can find
+    CopyChange("IMT01", ("IMT01-T1", "IMT01-T2"), ("BG11", "BG12", "BG13", "BG14"), (1, 0)),
+)
 
 
 @dataclass
@@ -62,21 +85,33 @@ def read_sheets(samples_tsv: Path, units_tsv: Path) -> list[Sample]:
 
 def copy_state(gene_name: str, sample: Sample) -> tuple[int, int]:
     """(tumour copies of haplotype 0, of haplotype 1) for a gene in a sample's tumour cells."""
-    if sample.sample == "NB01-P2" and gene_name in ("CDK4", "FGFR1"):
-        return AMPLIFIED_COPIES - 1, 1
+    for ch in COPY_CHANGES:
+        if sample.sample in ch.samples and gene_name in ch.genes:
+            return ch.copies
     return 1, 1
 
 
-def amplicons(sample: Sample, genes: dict[str, Gene]) -> list[tuple[str, int, int, float]]:
-    """(contig, start, end, expected copy ratio) of amplified segments in a sample."""
-    out = []
-    for name in ("CDK4", "FGFR1"):
-        a, b = copy_state(name, sample)
-        if a + b != 2:
-            g = genes[name]
-            ratio = ((1 - sample.purity) * 2 + sample.purity * (a + b)) / 2
-            out.append((g.contig, g.start - AMPLICON_FLANK, g.end + AMPLICON_FLANK, ratio))
-    return out
+def copy_ratio(copies: tuple[int, int], purity: float) -> float:
+    """Expected copy ratio to a diploid genome: purity-weighted mean copies / 2."""
+    return ((1 - purity) * 2 + purity * sum(copies)) / 2
+
+
+def segment(ch: CopyChange, genes: dict[str, Gene]) -> tuple[str, int, int]:
+    """(contig, start, end) of a copy change, 0-based half-open."""
+    gs = [genes[n] for n in ch.genes]
+    assert len({g.contig for g in gs}) == 1, ch
+    start, end = min(g.start for g in gs), max(g.end for g in gs)
+    return gs[0].contig, start - AMPLICON_FLANK, end + AMPLICON_FLANK
+
+
+def copy_segments(sample: Sample, genes: dict[str, Gene]) -> list[tuple[str, int, int, float]]:
+    """(contig, start, end, expected copy ratio) of every copy-changed segment in a sample; the
+    ratio scales on- and off-target read depth there."""
+    return [
+        (*segment(ch, genes), copy_ratio(ch.copies, sample.purity))
+        for ch in COPY_CHANGES
+        if sample.sample in ch.samples
+    ]
 
 
 @dataclass

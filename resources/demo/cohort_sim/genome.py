@@ -82,7 +82,8 @@ SEED_GENES = {
     "CDK4": ("chr12", "-", 303, 7, 0, None, {}, None),
     "RRBP1": ("chr20", "-", 1410, 12, 0, None, {}, 8),
 }
-# Gene order per contig; BG genes are synthetic copy-neutral background genes.
+# Gene order per contig; BG genes are synthetic background genes, copy-neutral except BG11-BG14
+# (design.COPY_CHANGES).
 CONTIG_LAYOUT = {
     "chr1": ["BG01", "BG02", "NRAS", "BG03", "BG04"],
     "chr2": ["BG05", "MYCN", "BG06", "ALK", "BG07", "BG08", "BG09", "TNS1", "BG10"],

@@ -76,6 +76,8 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
     variants = V.design_variants(rng, contigs, genes, samples)
     expression = D.design_expression(rng, genes, samples)
     dispersion = dict(zip(genes, rng.uniform(0.05, 0.1, len(genes))))
+    # own stream, appended: every variant designed above keeps its position and truth
+    variants += V.design_loh_snps(make_rng(seed, "loh_snps"), contigs, genes, variants)
     return Design(
         seed,
         samples,
@@ -118,7 +120,7 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     rng = make_rng(design.seed, sample_id)
     depth, dup = DEPTH[s.material], DUPLICATE_RATE[s.material]
     mean_frag = 167 if s.material == "cfdna" else 220
-    amps = D.amplicons(s, design.genes)
+    amps = D.copy_segments(s, design.genes)
     contig_names = list(design.contigs)
     frag_contig, frag_centre = [], []
     for (c, a, b, _), e in zip(design.targets, design.efficiency):
@@ -130,7 +132,7 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
         frag_contig.append(np.full(n, contig_names.index(c)))
         frag_centre.append(rng.integers(a - CENTRE_JITTER, b + CENTRE_JITTER + 1, n))
     n_on = sum(len(x) for x in frag_centre)
-    # off-target background, thinned so amplified segments get proportionally more
+    # off-target background, thinned so copy-changed segments get proportionally more or less
     sizes = np.array([len(design.contigs[c]) for c in contig_names])
     n_off = int(n_on * OFF_TARGET / (1 - OFF_TARGET))
     oc = rng.choice(len(sizes), size=2 * n_off, p=sizes / sizes.sum())

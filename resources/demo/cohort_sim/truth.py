@@ -63,23 +63,28 @@ def write_variants(design, path: Path) -> None:
 
 
 def write_cnv(design, path: Path) -> None:
-    """Amplified genes x WES samples of the patient carrying the amplification."""
+    """Genes of every designed copy change x WES samples of its patient (neutral ones included)."""
     rows = []
-    for gene in ("CDK4", "FGFR1"):
-        for s in _wes(design, "NB01"):
-            h0, h1 = D.copy_state(gene, s)
-            ratio = ((1 - s.purity) * 2 + s.purity * (h0 + h1)) / 2
-            rows.append(
-                (
-                    "NB01",
-                    s.sample,
-                    gene,
-                    h0 + h1,
-                    s.purity,
-                    round(ratio, 4),
-                    round(math.log2(ratio), 4),
+    for ch in D.COPY_CHANGES:
+        contig, start, end = D.segment(ch, design.genes)
+        for gene in ch.genes:
+            for s in _wes(design, ch.patient):
+                copies = D.copy_state(gene, s)
+                ratio = D.copy_ratio(copies, s.purity)
+                rows.append(
+                    (
+                        ch.patient,
+                        s.sample,
+                        gene,
+                        sum(copies),
+                        s.purity,
+                        round(ratio, 4),
+                        round(math.log2(ratio), 4),
+                        min(copies),
+                        "true" if min(copies) == 0 else "false",
+                        f"{contig}:{start + 1}-{end}",
+                    )
                 )
-            )
     _write(
         path,
         [
@@ -90,6 +95,9 @@ def write_cnv(design, path: Path) -> None:
             "tumour_fraction",
             "expected_copy_ratio",
             "expected_log2",
+            "minor_copy_number",
+            "loh",
+            "segment",
         ],
         rows,
     )
@@ -198,20 +206,26 @@ def write_events(design, path: Path) -> None:
                     f"{note}; true VAF {vaf}",
                 )
             )
-    for gene in ("CDK4", "FGFR1"):
-        for s in _wes(design, "NB01"):
-            if s.material != "normal":
-                cn = sum(D.copy_state(gene, s))
+    changed = {"amplification": "gained", "loss": "lost"}
+    for ch in D.COPY_CHANGES:
+        for gene in ch.genes:
+            for s in _wes(design, ch.patient):
+                if s.material == "normal":
+                    continue
+                copies = D.copy_state(gene, s)
+                note = f"tumour copy number {sum(copies)}"
+                if min(copies) == 0:
+                    note += ", minor copy number 0 (LOH)"
                 rows.append(
                     (
-                        "NB01",
+                        ch.patient,
                         s.sample,
                         s.day,
-                        "amplification",
+                        ch.kind,
                         gene,
-                        "amplification",
-                        "gained" if cn > 2 else "absent",
-                        f"tumour copy number {cn}",
+                        ch.kind,
+                        changed[ch.kind] if copies != (1, 1) else "absent",
+                        note,
                     )
                 )
     for fu in design.fusions:

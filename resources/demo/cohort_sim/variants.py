@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .design import Sample, copy_state
+from .design import COPY_CHANGES, Sample, copy_state
 from .genome import CODON_TABLE, FUSION_3P_EXON, HOTSPOTS, SEED_GENES, Gene, revcomp, translate
 
 
@@ -234,6 +234,62 @@ def design_variants(rng, contigs, genes, samples: list[Sample]) -> list[Variant]
             ccf = dict(zip([s.sample for s in tumours[patient]], [0.48, 0.16, 0.0]))
             out.append(_variant(patient, g, pos, ref, alt, "somatic", ccf=ccf))
     out += _hotspot_variants(contigs, genes, tumours)
+    return out
+
+
+LOH_SNPS = 4  # designed germline het SNPs per gene of an LOH segment, haplotypes 0, 1, 0, 1
+LOH_ATTEMPTS = 50  # restarts per gene before it keeps fewer SNPs
+
+
+def _snv_sites(g: Gene) -> list[int]:
+    """Genomic positions in g's CDS at least 5 bp inside an exon (as _Picker.pick draws them)."""
+    out = []
+    for c in range(3, len(g.cds) - 6):
+        p = g.tx_to_genome(g.cds_start + c)
+        a, b = g.genome_to_tx(p - 5), g.genome_to_tx(p + 5)
+        if a is not None and b is not None and abs(a - b) == 10:
+            out.append(p)
+    return out
+
+
+def design_loh_snps(rng, contigs, genes, variants: list[Variant]) -> list[Variant]:
+    """Germline het SNPs in the CDS of every gene of a segment that loses a haplotype, for its
+    patient, so that a B-allele fraction can be measured in each gene. `rng` is a stream of their
+    own and they are appended to `variants`, so every other variant keeps its position and truth.
+    Small genes fit only a few SNPs 80 bp apart, so a gene whose draws leave no room starts over
+    (up to LOH_ATTEMPTS times, then keeps its largest set).
+    No designed SNP gains a stop codon."""
+    out: list[Variant] = []
+    picker = _Picker(rng, contigs, genes)
+    for ch in COPY_CHANGES:
+        if min(ch.copies) > 0:
+            continue
+        for name in ch.genes:
+            g, sites = genes[name], _snv_sites(genes[name])
+            used = [(v.contig, v.pos) for v in variants + out if v.patient == ch.patient]
+            picks: list[int] = []
+            best: list[int] = []
+            for _ in range(LOH_ATTEMPTS):  # small genes may not fit LOH_SNPS: keep the most
+                picks = []
+                while len(picks) < LOH_SNPS:
+                    free = [
+                        p
+                        for p in sites
+                        if picker.ok(g.contig, p, used + [(g.contig, q) for q in picks])
+                    ]
+                    if not free:
+                        break
+                    picks.append(free[rng.integers(len(free))])
+                best = max(best, picks, key=len)
+                if len(best) == LOH_SNPS:
+                    break
+            picks = best
+            for i, pos in enumerate(picks):
+                ref, v = chr(contigs[g.contig][pos]), None
+                while v is None or v.protein.endswith("*"):  # no germline stop gain
+                    alt = _snv_alt(rng, ref)
+                    v = _variant(ch.patient, g, pos, ref, alt, "germline", "het", i % 2)
+                out.append(v)
     return out
 
 

@@ -10,6 +10,7 @@ fractions and expression changes in the truth.
 from __future__ import annotations
 
 import hashlib
+import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -217,7 +218,8 @@ def test_variant_truth_is_consistent(cohort):
     for patient in wes:
         germ = [k for k, rs in by_var.items() if k[0] == patient and rs[0]["origin"] == "germline"]
         som = [k for k, rs in by_var.items() if k[0] == patient and rs[0]["origin"] == "somatic"]
-        assert 25 <= len(germ) <= 40 and len(som) >= 5
+        # 25-40 drawn per patient, plus IMT01's 16 designed het SNPs in its LOH segment
+        assert 25 <= len(germ) <= 40 + 16 * (patient == "IMT01") and len(som) >= 5
     germ_sets = [
         {k[1:] for k in by_var if k[0] == p and by_var[k][0]["origin"] == "germline"} for p in wes
     ]
@@ -240,7 +242,8 @@ def test_cnv_and_expression_truth(cohort):
     assert all(
         r["tumour_copy_number"] == "8" and abs(float(r["expected_log2"]) - 0.678) < 0.01 for r in p2
     )
-    assert all(float(r["expected_log2"]) == 0 for r in cnv if r["sample_id"] != "NB01-P2")
+    changed = ("NB01-P2", "IMT01-T1", "IMT01-T2")  # CDK4/FGFR1 gain; BG11-BG14 loss with LOH
+    assert all(float(r["expected_log2"]) == 0 for r in cnv if r["sample_id"] not in changed)
     ex = read_tsv(cohort / "truth" / "expression.tsv")
     ptch1 = {
         (r["pre_sample"], r["post_sample"]): float(r["true_log2fc"])
@@ -260,6 +263,46 @@ def test_cnv_and_expression_truth(cohort):
         r["sample_id"]: int(r["read_pairs"]) for r in read_tsv(cohort / "truth" / "read_pairs.tsv")
     }
     assert all(totals[s] == pairs[s] and 25000 <= pairs[s] <= 36000 for s in totals)
+
+
+LOST = ("BG11", "BG12", "BG13", "BG14")  # chr3, lost with LOH in IMT01-T1 and T2
+
+
+def test_copy_loss_truth(cohort):
+    """IMT01: one copy of BG11-BG14 (chr3) lost (haplotype 1, LOH) in T1 and T2 at purity 0.6."""
+    cnv = read_tsv(cohort / "truth" / "cnv.tsv")
+    for r in cnv:
+        ratio, p = float(r["expected_copy_ratio"]), float(r["tumour_fraction"])
+        cn, minor = int(r["tumour_copy_number"]), int(r["minor_copy_number"])
+        assert abs(ratio - ((1 - p) * 2 + p * cn) / 2) < 1e-4, r
+        assert abs(float(r["expected_log2"]) - math.log2(ratio)) < 1e-4, r
+        assert r["loh"] == ("true" if minor == 0 else "false") and 0 <= minor <= cn / 2, r
+    imt01 = {(r["sample_id"], r["gene"]): r for r in cnv if r["patient_id"] == "IMT01"}
+    samples = ("IMT01-N", "IMT01-T0", "IMT01-T1", "IMT01-T2")
+    assert set(imt01) == {(s, g) for s in samples for g in LOST}
+    for (sample, _), r in imt01.items():
+        lost = sample in ("IMT01-T1", "IMT01-T2")
+        assert (r["tumour_copy_number"], r["minor_copy_number"]) == (
+            ("1", "0") if lost else ("2", "1")
+        )
+        assert abs(float(r["expected_log2"]) - (-0.515 if lost else 0)) < 0.001
+    germline = {}
+    for r in read_tsv(cohort / "truth" / "variants.tsv"):
+        if r["patient_id"] == "IMT01" and r["origin"] == "germline":
+            germline.setdefault((r["gene"], r["pos"]), {})[r["sample_id"]] = float(r["true_vaf"])
+    het = [v for (gene, _), v in germline.items() if gene in LOST and v["IMT01-N"] < 1]
+    assert len(het) >= 4 and {v["IMT01-T2"] for v in het} == {0.7143, 0.2857}
+    assert all(v["IMT01-N"] == v["IMT01-T0"] == 0.5 and v["IMT01-T1"] == v["IMT01-T2"] for v in het)
+    assert all(
+        v["IMT01-T2"] in (0.5, 1.0) for (g, _), v in germline.items() if g in ("BG15", "BG16")
+    )
+    events = read_tsv(cohort / "truth" / "events.tsv")
+    loss = {(r["sample_id"], r["gene"]): r["expected"] for r in events if r["kind"] == "loss"}
+    assert loss == {
+        (s, g): "absent" if s == "IMT01-T0" else "lost"
+        for s in ("IMT01-T0", "IMT01-T1", "IMT01-T2")
+        for g in sorted(LOST)
+    }
 
 
 def test_events_cover_the_case_reports(cohort):

@@ -1,5 +1,6 @@
 """Tests of the demo cohort's reads (resources/demo/cohort/reads): files and mates, allele
-fractions counted in the reads, fusion junction reads, strandedness, ALK 3'/5' imbalance.
+fractions counted in the reads, fusion junction reads, strandedness, ALK 3'/5' imbalance, and
+the depth and allele balance of IMT01's one-copy loss with LOH.
 """
 
 from __future__ import annotations
@@ -65,18 +66,30 @@ def test_mates_pair_up(cohort):
         assert 0.45 < pairs[(sample, "L1")] / (pairs[(sample, "L1")] + pairs[(sample, "L2")]) < 0.55
 
 
-def _allele_counts(cohort, genome, sample, contig, pos, ref, alt, k=31):
-    """Reads containing the ref / alt k-mer centred on an SNV (either orientation), all lanes."""
+def _snv_kmers(genome, contig, pos, ref, alt, k=31) -> dict[str, str]:
+    """The ref / alt k-mer centred on an SNV, both orientations: {k-mer: 'ref' | 'alt'}."""
     g = genome[contig]
     left, right = g[pos - 1 - k // 2 : pos - 1], g[pos : pos + k // 2]
     kmers = {left + ref + right: "ref", left + alt + right: "alt"}
     kmers.update({revcomp(s): v for s, v in list(kmers.items())})
-    counts = {"ref": 0, "alt": 0}
+    return kmers
+
+
+def _allele_counts(cohort, genome, sample, contig, pos, ref, alt, k=31):
+    """Reads containing the ref / alt k-mer centred on an SNV (either orientation), all lanes."""
+    return _allele_counts_many(cohort, genome, sample, [(contig, pos, ref, alt)], k)[0]
+
+
+def _allele_counts_many(cohort, genome, sample, snvs, k=31) -> list[dict[str, int]]:
+    """_allele_counts of several (contig, pos, ref, alt) SNVs in one pass over the reads."""
+    kmers = [_snv_kmers(genome, *snv, k=k) for snv in snvs]
+    counts = [{"ref": 0, "alt": 0} for _ in snvs]
     for path in sorted((cohort / "reads").glob(f"{sample}.*.fastq.gz")):
         for _, seq in fastq_reads(path):
-            for km, allele in kmers.items():
-                if km in seq:
-                    counts[allele] += 1
+            for c, kms in zip(counts, kmers):
+                for km, allele in kms.items():
+                    if km in seq:
+                        c[allele] += 1
     return counts
 
 
@@ -184,3 +197,82 @@ def test_alk_3prime_imbalance_in_fusion_samples(cohort, genome, transcripts):
 
     assert ratio("IMT01-R0") > 10
     assert 0.5 < ratio("NB01-R0") < 2
+
+
+# --- IMT01: one-copy loss with LOH of BG11-BG14 (chr3) in T1 and T2 --------------------------
+
+LOST, CONTROLS = {"BG11", "BG12", "BG13", "BG14"}, {"BG15", "BG16", "BG17"}  # chr3; chr4 neutral
+
+
+def _target_reads(cohort, genome, sample, k=25) -> dict[str, int]:
+    """Reads per gene with a k-mer (at read offset 0, 25, 50 or 75) inside one of its capture
+    targets; all lanes, both mates."""
+    index = {}
+    for ln in open(cohort / "reference" / "targets.bed"):
+        contig, a, b, gene = ln.split()
+        t = genome[contig][int(a) : int(b)]
+        for i in range(len(t) - k + 1):
+            index[t[i : i + k]] = index[revcomp(t[i : i + k])] = gene
+    counts: dict[str, int] = {}
+    for path in sorted((cohort / "reads").glob(f"{sample}.*.fastq.gz")):
+        for _, seq in fastq_reads(path):
+            gene = next((index[km] for i in (0, 25, 50, 75) if (km := seq[i : i + k]) in index), 0)
+            if gene:
+                counts[gene] = counts.get(gene, 0) + 1
+    return counts
+
+
+def test_copy_loss_depth_in_reads(cohort, genome):
+    """Reads over the BG11-BG14 targets, as a share of those over all other targets (the same
+    baits in every sample, so bait efficiency and library size cancel), fall to the expected
+    copy ratio 0.7 in IMT01-T2 vs IMT01-T0, and not in T0 vs the normal; chr4's background
+    genes stay at 1. The lost genes hold ~1,500 (T2) to ~2,200 (T0) reads, ~1,000 fragments
+    (mates are counted twice), so a ratio has a Poisson error of ~5%: 0.6-0.8 and 0.85-1.15 are
+    about 3 sigma wide."""
+    c = {s: _target_reads(cohort, genome, s) for s in ("IMT01-N", "IMT01-T0", "IMT01-T2")}
+
+    def share(sample, genes):
+        x = c[sample]
+        n = sum(x.get(g, 0) for g in genes)
+        assert n > 1000, (sample, genes, n)
+        return n / (sum(x.values()) - sum(x.get(g, 0) for g in LOST | CONTROLS))
+
+    cnv = read_tsv(cohort / "truth" / "cnv.tsv")
+    expected = {r["sample_id"]: float(r["expected_copy_ratio"]) for r in cnv if r["gene"] == "BG12"}
+    assert expected["IMT01-T2"] == 0.7 and expected["IMT01-T0"] == 1.0
+    lost = {s: share(s, LOST) for s in c}
+    control = {s: share(s, CONTROLS) for s in c}
+    assert 0.6 < lost["IMT01-T2"] / lost["IMT01-T0"] < 0.8, lost
+    assert 0.85 < lost["IMT01-T0"] / lost["IMT01-N"] < 1.15, lost
+    assert 0.85 < control["IMT01-T2"] / control["IMT01-T0"] < 1.15, control
+
+
+def test_copy_loss_allele_balance_in_reads(cohort, genome):
+    """Germline het SNPs in BG11-BG14 are at 0.5 in IMT01-T0 and LOH-imbalanced in IMT01-T2:
+    truth 0.714 (haplotype 0 kept) or 0.286 (on the lost haplotype 1)."""
+    rows = read_tsv(cohort / "truth" / "variants.tsv")
+    het = [
+        (r["contig"], int(r["pos"]), r["ref"], r["alt"])
+        for r in rows
+        if r["sample_id"] == "IMT01-N"
+        and r["gene"] in LOST
+        and r["origin"] == "germline"
+        and float(r["true_vaf"]) == 0.5
+    ]
+    truth = {
+        (r["contig"], int(r["pos"]), r["ref"], r["alt"]): float(r["true_vaf"])
+        for r in rows
+        if r["sample_id"] == "IMT01-T2"
+    }
+    assert len(het) >= 4
+    assert {truth[v] for v in het} == {0.7143, 0.2857}  # both haplotypes
+    counts = {s: _allele_counts_many(cohort, genome, s, het) for s in ("IMT01-T0", "IMT01-T2")}
+    # SNPs near a target's edge are shallow: judge the ones both samples cover with > 40 reads
+    deep = [
+        i for i in range(len(het)) if all(c[i]["ref"] + c[i]["alt"] > 40 for c in counts.values())
+    ]
+    assert len(deep) >= 8, counts
+    baf = {s: [c[i]["alt"] / (c[i]["ref"] + c[i]["alt"]) for i in deep] for s, c in counts.items()}
+    dev = {s: sum(abs(x - 0.5) for x in b) / len(b) for s, b in baf.items()}
+    assert dev["IMT01-T2"] >= 0.12 and dev["IMT01-T0"] < 0.07, (dev, baf)
+    assert all((x > 0.5) == (truth[het[i]] > 0.5) for i, x in zip(deep, baf["IMT01-T2"])), baf

@@ -1,0 +1,133 @@
+# Input functions of the RNA rules (rules/rna_*.smk); no rules here. Included after
+# rules/common.smk, whose lookups (COHORT, samples_of, fill, per_sample) they use.
+
+from resistance_timeline.expression.contrasts import plan_contrasts  # noqa: E402
+
+# pre/post pairs of RNA samples around each line of therapy, and the cohort contrasts they
+# make (resistance_timeline.expression.contrasts): fixes the expression outputs at parse time
+RNA_SAMPLE_RECORDS = [
+    record
+    for p in PATIENTS
+    for record in COHORT.records(
+        p, "rna", ("patient_id", "sample_id", "day", "timepoint")
+    )
+]
+CONTRASTS = plan_contrasts(
+    RNA_SAMPLE_RECORDS, SHEETS.treatments, config["expression"]["cohort_scope"]
+)
+GENE_SETS = sorted(
+    glob.glob(os.path.join(workflow.basedir, "resources", "gene_sets", "*.tsv"))
+)
+
+
+# --- input functions: RNA --------------------------------------------------------------------
+
+
+def rna_outputs(patient, sample):
+    """The BAM and index of a sample's RNA alignment, as declared by align_rna (or by
+    import_rna_bam for a BAM unit)."""
+    maker = rules.import_rna_bam if rna_is_imported(sample) else rules.align_rna
+    return {
+        key: fill(maker.output[key], patient=patient, sample=sample)
+        for key in ("bam", "bai")
+    }
+
+
+def get_rna_bam(wildcards):
+    """The coordinate-sorted BAM and index of one RNA sample: STAR's, or the imported one."""
+    return rna_outputs(wildcards.patient, wildcards.sample)
+
+
+def get_rna_fastqs(wildcards):
+    """The trimmed FASTQ of every unit of an RNA sample: read-1 and read-2 lists, same order."""
+    out = rules.trim_reads.output
+    p, s = wildcards.patient, wildcards.sample
+    return {
+        key: [fill(out[key], patient=p, sample=s, unit=u) for u in UNITS[s]]
+        for key in ("r1", "r2")
+    }
+
+
+def get_star_prefix(wildcards, output):
+    """STAR's --outFileNamePrefix: the sample's BAM path without 'bam' (STAR names its
+    ReadsPerGene.out.tab and Chimeric.out.junction from it, as align_rna declares)."""
+    return output.bam.removesuffix("bam")
+
+
+def get_star_read_files(wildcards, input):
+    """STAR's --readFilesIn value: comma-joined read-1 files, a space, read-2 files."""
+    return f"{','.join(input.r1)} {','.join(input.r2)}"
+
+
+def get_rna_read_groups(wildcards):
+    """STAR's --outSAMattrRGline: one read group per unit, in --readFilesIn order."""
+    s, platform = wildcards.sample, config["reads"]["platform"]
+    return " , ".join(
+        f"ID:{s}.{u} SM:{s} LB:{s} PU:{u} PL:{platform}" for u in UNITS[s]
+    )
+
+
+def rna_gene_counts(patient, sample):
+    """A sample's gene count table (ReadsPerGene format): STAR's, or counted from its BAM."""
+    if rna_is_imported(sample):
+        return fill(rules.count_rna_bam.output[0], patient=patient, sample=sample)
+    return fill(rules.align_rna.output.counts, patient=patient, sample=sample)
+
+
+def rna_sample_ids():
+    """Every RNA sample, patient by patient, in timeline order: the count matrix columns."""
+    return [s for p in PATIENTS for s in samples_of(p, "rna")]
+
+
+def get_rna_gene_counts(wildcards):
+    """Per-sample gene count tables of every RNA sample, in rna_sample_ids order."""
+    return [rna_gene_counts(SAMPLES[s]["patient_id"], s) for s in rna_sample_ids()]
+
+
+def get_patient_rna_samples(wildcards):
+    """The patient's RNA samples, in get_patient_rna_bams order."""
+    return sample_records(wildcards.patient, "rna")
+
+
+def get_patient_rna_bams(wildcards):
+    """The RNA BAM and index of every RNA sample of the patient, in samples_of order."""
+    files = [
+        rna_outputs(wildcards.patient, s) for s in samples_of(wildcards.patient, "rna")
+    ]
+    return {"bams": [f["bam"] for f in files], "bais": [f["bai"] for f in files]}
+
+
+def get_patient_fusion_calls(wildcards):
+    """Per-sample fusion calls of the patient's RNA samples."""
+    return per_sample(rules.call_fusions.output.fusions, wildcards.patient, "rna")
+
+
+def get_patient_imbalance(wildcards):
+    """Per-sample kinase 3'-to-5' imbalance tables of the patient's RNA samples."""
+    return per_sample(
+        rules.measure_kinase_imbalance.output[0], wildcards.patient, "rna"
+    )
+
+
+def star_sa_index_bases(wildcards):
+    """STAR's --genomeSAindexNbases for the configured genome."""
+    return star_index.sa_index_bases(config["reference"]["fasta"])
+
+
+def star_mem_mb(wildcards):
+    """STAR's memory need for the configured genome."""
+    return star_index.memory_mb(config["reference"]["fasta"])
+
+
+def star_sjdb_overhang(wildcards):
+    """STAR's --sjdbOverhang from the RNA reads. An input function, so the FASTQs are opened
+    only when the index is to be built, not each time the workflow parses."""
+    rna = [s for p in PATIENTS for s in samples_of(p, "rna")]
+    return star_index.sjdb_overhang(
+        [u["fq1"] for s in rna for u in UNITS[s].values() if "fq1" in u]
+    )
+
+
+def get_rna_sample_records(wildcards):
+    """Every RNA sample of the cohort (patient, id, day, label), patient by patient."""
+    return RNA_SAMPLE_RECORDS
