@@ -10,6 +10,9 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
+report: "resources/report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/common_cnv.smk"
 include: "rules/common_rna.smk"
@@ -29,6 +32,8 @@ include: "rules/dna_cnv.smk"
 include: "rules/rna_align.smk"
 include: "rules/rna_expression.smk"
 include: "rules/rna_fusions.smk"
+include: "rules/timeline.smk"
+include: "rules/report.smk"
 
 
 rule all:

@@ -190,6 +190,85 @@ def get_freebayes_options(wildcards):
     return COHORT.freebayes_options(wildcards.patient, config["calling"])
 
 
+# --- input functions: timeline --------------------------------------------------------------
+def get_timeline_tables(wildcards):
+    """The arms' tables of one patient (an empty list for an arm the patient has no samples
+    of): variants, copy number, fusions, expression contrasts and pathway tables."""
+    p = wildcards.patient
+    wes, rna = samples_of(p, "wes"), samples_of(p, "rna")
+    expression = rules.test_expression.output
+    return {
+        "variants": [fill(rules.tabulate_variants.output[0], patient=p)] if wes else [],
+        "cnv": (
+            [fill(rules.call_gene_copy_number.output[0], patient=p)]
+            if tumour_samples(p)
+            else []
+        ),
+        "fusions": [fill(rules.track_fusions.output[0], patient=p)] if rna else [],
+        "contrasts": [f"results/expression/{p}.contrasts.tsv"] if rna else [],
+        "pathways": [expression.pathways] if rna else [],
+        "gene_set_tests": [expression.gene_set_tests] if rna else [],
+        "cohort_contrasts": [
+            f"results/expression/cohort.{c.name}.tsv" for c in patient_cohort_models(p)
+        ],
+    }
+
+
+def patient_cohort_models(patient):
+    """The cohort expression models the patient's pre/post pairs belong to."""
+    return [c for c in CONTRASTS.cohort if patient in c.patients]
+
+
+def get_patient_cohort_drugs(wildcards):
+    """The drugs of patient_cohort_models ('' for an any_inhibitor model), same order."""
+    return [c.drug for c in patient_cohort_models(wildcards.patient)]
+
+
+def get_timeline_samples(wildcards):
+    """Every sample of the patient, all assays, in timeline order."""
+    keys = ("sample_id", "assay", "material", "day", "timepoint", "purity")
+    return COHORT.records(wildcards.patient, None, keys)
+
+
+def get_patient_treatments(wildcards):
+    """The patient's lines of therapy, as in treatments.tsv."""
+    return [t for t in SHEETS.treatments if t["patient_id"] == wildcards.patient]
+
+
+# --- input functions: QC report -------------------------------------------------------------
+def get_multiqc_inputs(wildcards):
+    """The QC files MultiQC reads: fastp reports of every FASTQ unit, duplicate marking and
+    target coverage of every WES sample, STAR's summary of every STAR-aligned RNA sample.
+    """
+    fastp = [
+        fill(
+            rules.trim_reads.output.json,
+            patient=SAMPLES[s]["patient_id"],
+            sample=s,
+            unit=u,
+        )
+        for s, units in UNITS.items()
+        for u in units
+        if is_fastq_unit(s, u)
+    ]
+    wes = [
+        path
+        for p in patients_with("wes")
+        for template in (
+            rules.mark_duplicates.output.stats,
+            *rules.measure_coverage.output[:2],
+        )
+        for path in per_sample(template, p, "wes")
+    ]
+    star = [
+        fill(rules.align_rna.output.final_log, patient=p, sample=s)
+        for p in patients_with("rna")
+        for s in samples_of(p, "rna")
+        if not rna_is_imported(s)
+    ]
+    return fastp + wes + star
+
+
 # --- targets of a full run -------------------------------------------------------------------
 def final_outputs():
     """Every target of a full run; rule all asks for exactly these."""
@@ -238,4 +317,10 @@ def final_outputs():
         )
         for s in tumour_samples(p)
     ]
-    return fastp_reports + coverage + per_patient + counts + sorted(set(cnv))
+    timeline = [
+        fill(template, patient=p)
+        for p in PATIENTS
+        for template in (*rules.build_timeline.output, *rules.plot_timeline.output)
+    ] + list(rules.gather_cohort_events.output)
+    timeline += list(rules.run_multiqc.output)
+    return fastp_reports + coverage + per_patient + counts + sorted(set(cnv)) + timeline

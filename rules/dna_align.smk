@@ -87,6 +87,7 @@ rule measure_coverage:
         targets=TARGETS_BED,
     output:
         summary="results/qc/coverage/{patient}/{sample}.mosdepth.summary.txt",
+        distribution="results/qc/coverage/{patient}/{sample}.mosdepth.global.dist.txt",
         regions="results/qc/coverage/{patient}/{sample}.regions.bed.gz",
         thresholds="results/qc/coverage/{patient}/{sample}.thresholds.bed.gz",
     log:

@@ -172,7 +172,13 @@ rule plot_copy_ratios:
         cnr=rules.call_copy_ratios.output.cnr,
         cns=rules.call_copy_ratios.output.cns,
     output:
-        png="results/cnv/{patient}/{sample}.scatter.png",
+        png=report(
+            "results/cnv/{patient}/{sample}.scatter.png",
+            caption="../resources/report/copy_ratio_scatter.rst",
+            category="{patient}",
+            subcategory="Copy number",
+            labels={"figure": "copy ratios", "sample": "{sample}"},
+        ),
         svg="results/cnv/{patient}/{sample}.scatter.svg",
     log:
         "logs/plot_copy_ratios/{patient}/{sample}.log",
@@ -222,7 +228,13 @@ rule plot_gene_copy_number:
     input:
         rules.call_gene_copy_number.output[0],
     output:
-        png="results/cnv/{patient}.copy_number.png",
+        png=report(
+            "results/cnv/{patient}.copy_number.png",
+            caption="../resources/report/copy_number.rst",
+            category="{patient}",
+            subcategory="Copy number",
+            labels={"figure": "changed genes", "sample": "all"},
+        ),
         svg="results/cnv/{patient}.copy_number.svg",
     log:
         "logs/plot_gene_copy_number/{patient}.log",

@@ -65,9 +65,27 @@ rule plot_expression:
         normalized=rules.test_expression.output.normalized,
         pathways=rules.test_expression.output.pathways,
     output:
-        volcano="results/expression/{patient}.volcano.png",
-        ma="results/expression/{patient}.ma.png",
-        timecourse="results/expression/{patient}.timecourse.png",
+        volcano=report(
+            "results/expression/{patient}.volcano.png",
+            caption="../resources/report/expression.rst",
+            category="{patient}",
+            subcategory="Expression",
+            labels={"figure": "volcano"},
+        ),
+        ma=report(
+            "results/expression/{patient}.ma.png",
+            caption="../resources/report/expression.rst",
+            category="{patient}",
+            subcategory="Expression",
+            labels={"figure": "MA"},
+        ),
+        timecourse=report(
+            "results/expression/{patient}.timecourse.png",
+            caption="../resources/report/expression.rst",
+            category="{patient}",
+            subcategory="Expression",
+            labels={"figure": "over time"},
+        ),
     log:
         "logs/plot_expression/{patient}.log",
     benchmark:

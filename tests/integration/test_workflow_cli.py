@@ -1,7 +1,7 @@
 """The workflow as a user meets it on the command line: bad sheets stop it with a plain
 message (no traceback) before any job, a valid project dry-runs, lint and format are clean."""
 
-from helpers import run_snakemake
+from helpers import REPO, run_snakemake
 
 
 def dry_run(project, *extra):
@@ -100,3 +100,32 @@ def test_demo_dry_run_lists_every_stage_offline(demo_cohort):
     for rule in stages.split():
         assert f"rule {rule}:" in out, rule
     assert "results/variants/IMT01.variants.tsv" in out
+
+
+def test_cnv_reference_pooled_when_asked(demo_cohort, tmp_path):
+    config = tmp_path / "pooled.yaml"
+    demo = (REPO / "config" / "config.yaml").read_text()
+    config.write_text(demo.replace("  reference: matched ", "  reference: pooled  "))
+    result = run_snakemake("-n", "--forceall", "--configfile", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "rule build_pooled_cnv_reference:" in result.stdout
+    assert "rule build_matched_cnv_reference:" not in result.stdout
+
+
+def test_cnv_reference_flat_without_any_normal(project):
+    """A tumour-only cohort has no normal to pool: the flat reference, and its warning."""
+    project.edit("samples.tsv", "P1\tP1-N\twes\tnormal\t0\tblood\t\n", "")
+    project.edit(
+        "units.tsv",
+        next(
+            line
+            for line in (project.root / "units.tsv").read_text().splitlines(True)
+            if line.startswith("P1-N\t")
+        ),
+        "",
+    )
+    project.write("config.yaml", (project.root / "config.yaml").read_text() + "tumor_only: [P1]\n")
+    result = dry_run(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "rule build_flat_cnv_reference:" in result.stdout
+    assert "no WES normal in the cohort" in result.stdout

@@ -1,5 +1,5 @@
-"""test_expression's library call on the real demo counts (results/expression/counts.tsv,
-skipped until the workflow has made them), against the simulation's truth
+"""test_expression's library call on the demo run's counts (results/expression/counts.tsv),
+against the simulation's truth
 (resources/demo/cohort/truth/expression.tsv: patient_id, gene, pre_sample, post_sample,
 true_log2fc).
 
@@ -22,9 +22,6 @@ from resistance_timeline.setup.config import schema_defaults
 
 COUNTS = REPO / "results" / "expression" / "counts.tsv"
 TRUTH = REPO / "resources" / "demo" / "cohort" / "truth" / "expression.tsv"
-pytestmark = pytest.mark.skipif(
-    not (COUNTS.exists() and TRUTH.exists()), reason="demo counts not made yet"
-)
 
 
 def demo_sheets():
@@ -42,7 +39,7 @@ def demo_sheets():
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, demo_results):
     out_dir = tmp_path_factory.mktemp("expression")
     samples, treatments = demo_sheets()
     patients = list(dict.fromkeys(s["patient_id"] for s in samples))

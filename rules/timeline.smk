@@ -1,0 +1,91 @@
+# The timeline: per patient, every event of the DNA, copy-number, fusion and expression arms
+# over its samples and lines of therapy, classified and matched to the knowledge base.
+
+
+rule build_timeline:
+    input:
+        unpack(get_timeline_tables),
+        markers=MARKERS,
+    output:
+        timeline="results/timeline/{patient}.timeline.tsv",
+        events=report(
+            "results/timeline/{patient}.events.tsv",
+            caption="../resources/report/events.rst",
+            category="{patient}",
+            subcategory="Timeline",
+            labels={"table": "events"},
+        ),
+        wide="results/timeline/{patient}.wide.tsv",
+        cbioportal="results/timeline/{patient}.cbioportal_timeline.tsv",
+    log:
+        "logs/build_timeline/{patient}.log",
+    benchmark:
+        "benchmarks/build_timeline/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        patient="{patient}",
+        samples=get_timeline_samples,
+        treatments=get_patient_treatments,
+        cohort_drugs=get_patient_cohort_drugs,
+        settings=config["timeline"],
+    script:
+        "../scripts/build_timeline.py"
+
+
+rule gather_cohort_events:
+    input:
+        events=expand(rules.build_timeline.output.events, patient=PATIENTS),
+    output:
+        "results/timeline/cohort.events.tsv",
+    log:
+        "logs/gather_cohort_events/cohort.log",
+    benchmark:
+        "benchmarks/gather_cohort_events/cohort.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/gather_cohort_events.py"
+
+
+# the cohort table is not a patient's events table (a patient id 'cohort' would clash)
+ruleorder: gather_cohort_events > build_timeline
+
+
+rule plot_timeline:
+    input:
+        timeline=rules.build_timeline.output.timeline,
+        events=rules.build_timeline.output.events,
+    output:
+        png=report(
+            "results/timeline/{patient}.timeline.png",
+            caption="../resources/report/timeline_figure.rst",
+            category="{patient}",
+            subcategory="Timeline",
+            labels={"figure": "timeline"},
+        ),
+        svg="results/timeline/{patient}.timeline.svg",
+    log:
+        "logs/plot_timeline/{patient}.log",
+    benchmark:
+        "benchmarks/plot_timeline/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=15,
+    params:
+        patient="{patient}",
+        treatments=get_patient_treatments,
+        settings=config["timeline"],
+    script:
+        "../scripts/plot_timeline.py"

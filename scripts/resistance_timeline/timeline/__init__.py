@@ -1,0 +1,70 @@
+"""The timeline (rules build_timeline, gather_cohort_events): a patient's events over its
+samples and lines of therapy.
+
+``events_dna`` and ``events_rna`` turn the arms' tables into timeline rows, one per event ×
+sample (``TIMELINE_COLUMNS``); ``classify`` decides, per event, how it behaves over time;
+``matching`` adds the knowledge base; ``build`` assembles the tables a patient gets
+(timeline, events, wide, cBioPortal timeline).
+
+Statuses of a timeline row: ``detected``; ``not_detected`` (measured, and the event was not
+seen); ``not_covered`` (the sample cannot tell); ``not_measured`` (the quantity exists only
+at some samples: an expression or pathway change is measured at the post sample of a
+contrast, so the other RNA samples are not_measured).
+
+- Variants (``snv`` when ref and alt are one base each, else ``indel``): somatic only
+  (germline and artefact variants never become events), tumour and cfDNA samples only (the
+  normal is no timepoint). event = protein change (``p.L1196Q``), else ``contig:pos ref>alt``;
+  value = VAF with its Wilson interval, depth, detection limit and status as genotyped.
+- Copy number (``cnv``): one event per gene and change (amplification, gain, loss, deep_loss)
+  called in some sample; ``gain`` also counts an amplification as detected and ``loss`` a
+  deep_loss. value = copy number, value_low/high = the log2 interval converted to copy
+  numbers with the same purity (``copy_number_basis``); depth_or_support = bins. A sample is
+  not_detected when its call is something else with at least ``min_cnv_bins`` bins,
+  not_covered when not_called or on fewer bins. ``loh``: genes with ``loh`` true in some
+  sample; not_detected where false, not_covered where blank (too few SNPs); value = BAF,
+  depth_or_support = heterozygous SNPs.
+- Fusions (``fusion``, gene = the 3' partner): value = split + spanning fragments,
+  depth_or_support = split reads. ``below_threshold`` (some support, under the calling
+  thresholds) becomes ``not_covered``: the sample neither shows the fusion as called nor rules
+  it out, so it can neither confirm a detection nor make a fusion acquired or lost; its
+  support stays in value.
+- Expression (``expression``): a gene of the patient's contrasts with absolute log2 fold
+  change >= ``min_abs_lfc`` and, when the row has a p-value, padj < ``alpha`` — or the cohort
+  model of that drug finds the gene changed the same way at padj < ``alpha`` (one patient's
+  pair has little power alone; the cohort's shows the change is the drug's) — and with no
+  p-value (no replicates, no cohort model) the fold change alone. event = down-regulation /
+  up-regulation; at each
+  contrast's post sample value = log2 fold change, value_low/high = LFC ± 1.96·lfc_se,
+  depth_or_support = base mean; detected where the contrast passes in that direction, else
+  not_detected.
+- Pathways (``pathway``): the patient-scope gene-set tests; event = "<pathway> activity up"
+  (or down); value = the sample's activity score (pathways.tsv) at every RNA sample,
+  depth_or_support = genes used; detected at a contrast's post sample whose test goes that
+  way with absolute score >= ``pathway_min_abs_score`` or p-value < ``alpha``.
+
+on_treatment of a day: the line running (start_day < day <= end_day, or no end_day), several
+joined by " + "; else the last line started before it with " (after)"; else
+"before treatment". A sample on a line's start day is taken before its first dose (as the
+expression contrasts treat it).
+
+Classification (``classify``), over the event's samples of its assay group (DNA: tumour and
+cfDNA together; RNA: fusions, expression, pathways) in day order, not_measured samples left
+out. A sample *rules out* the event when it is not_detected and, for variants, its detection
+limit is below the VAF compared with (the VAF at first detection for "before", the highest
+detected VAF for "after").
+
+- never detected: ``undetermined``.
+- detected in the first sample (changes excepted: an expression or pathway change is
+  relative to the contrast's pre sample: always ``acquired``, on the drug of the first
+  contrast showing it; a later contrast without it measures no further change, not a
+  reversal, so a change is never lost or transient):
+  detected in the last sample too: ``persistent`` (``baseline`` when it is the only sample);
+  every sample after the last detection rules it out: ``lost``; otherwise ``baseline`` (present
+  at baseline, and the later samples cannot tell whether it stayed).
+- first detected later: every earlier sample rules it out → ``acquired`` (``transient`` when
+  every sample after the last detection rules it out too); otherwise ``undetermined``.
+
+``reason`` says why (which samples are not_covered or too shallow, with limits and VAFs).
+acquired_on / lost_on: the drug (on_treatment without " (after)") at the first detection /
+at the first sample after the last detection.
+"""

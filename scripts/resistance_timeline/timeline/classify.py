@@ -1,0 +1,97 @@
+"""How an event behaves over the patient's samples (rules in the package docstring)."""
+
+from resistance_timeline.timeline.rows import CHANGE_TYPES
+from resistance_timeline.timeline.therapy import drug_of, number
+
+
+def rules_out(row, vaf):
+    """Whether a sample's row excludes the event at ``vaf`` (None: no VAF to compare)."""
+    if row["status"] != "not_detected":
+        return False
+    limit = number(row.get("detection_limit"))
+    return limit is None or vaf is None or limit < vaf
+
+
+def why_not(row, vaf):
+    """Why a sample does not rule the event out, for ``reason``."""
+    if row["status"] == "not_detected":
+        return f"{row['sample_id']} detection limit {row['detection_limit']} not below VAF {vaf}"
+    return f"{row['sample_id']} {row['status']}"
+
+
+def classify(rows):
+    """classification, reason, first/last day detected, acquired_on, lost_on of one event
+    from its timeline rows in sample order."""
+    kind = rows[0]["event_type"] if rows else ""
+    seq = [r for r in rows if r["status"] != "not_measured"]
+    hits = [i for i, r in enumerate(seq) if r["status"] == "detected"]
+    out = {k: "" for k in ("first_day_detected", "last_day_detected", "acquired_on", "lost_on")}
+    if not hits:
+        return {**out, "classification": "undetermined", "reason": "not detected in any sample"}
+    first, last = hits[0], hits[-1]
+    out["first_day_detected"], out["last_day_detected"] = seq[first]["day"], seq[last]["day"]
+    if kind in CHANGE_TYPES:
+        return {**out, **_change(seq)}
+    is_variant = kind in ("snv", "indel")
+    first_vaf = number(seq[first]["value"]) if is_variant else None
+    peak = max(number(seq[i]["value"]) or 0 for i in hits) if is_variant else None
+    before, after = seq[:first], seq[last + 1 :]
+    gone = bool(after) and all(rules_out(r, peak) for r in after)
+    lost_on = drug_of(after[0]["on_treatment"]) if gone else ""
+    caveat = _caveat(seq[last], after, gone, is_variant)
+    if first == 0:
+        if not after:
+            label = "persistent" if len(seq) > 1 else "baseline"
+            reason = "detected in the first and last sample" if len(seq) > 1 else "one sample"
+            return {**out, "classification": label, "reason": reason}
+        if gone:
+            return {
+                **out,
+                "classification": "lost",
+                "reason": "every later sample rules it out" + caveat,
+                "lost_on": lost_on,
+            }
+        unsure = "; ".join(why_not(r, peak) for r in after if not rules_out(r, peak))
+        return {**out, "classification": "baseline", "reason": "later: " + unsure}
+    blockers = [why_not(r, first_vaf) for r in before if not rules_out(r, first_vaf)]
+    if blockers:
+        return {**out, "classification": "undetermined", "reason": "; ".join(blockers)}
+    out["acquired_on"] = drug_of(seq[first]["on_treatment"]) or "before treatment"
+    reason = "every earlier sample rules it out"
+    if gone:
+        return {
+            **out,
+            "classification": "transient",
+            "reason": reason + "; every later sample rules it out" + caveat,
+            "lost_on": lost_on,
+        }
+    return {**out, "classification": "acquired", "reason": reason}
+
+
+def _caveat(last_hit, after, gone, is_variant):
+    """A lost variant whose last detected VAF is not below a later limit: say so."""
+    if not (gone and is_variant):
+        return ""
+    vaf = number(last_hit["value"])
+    shallow = [r for r in after if not rules_out(r, vaf)]
+    return "".join(
+        f" (at its highest VAF; {r['sample_id']} limit {r['detection_limit']} is not below"
+        f" the last detected VAF {last_hit['value']})"
+        for r in shallow
+    )
+
+
+def _change(seq):
+    """An expression or pathway change: acquired under the drug of its first contrast (the
+    change is relative to the pre sample); a later contrast without it measures no further
+    change, not a reversal, so such events are never lost or transient."""
+    seen = [
+        drug_of(r["on_treatment"]) or "before treatment" for r in seq if r["status"] == "detected"
+    ]
+    unseen = [
+        drug_of(r["on_treatment"]) or "before treatment" for r in seq if r["status"] != "detected"
+    ]
+    reason = (
+        "seen after " + ", ".join(seen) + ("; not after " + ", ".join(unseen) if unseen else "")
+    )
+    return {"classification": "acquired", "reason": reason, "acquired_on": seen[0]}

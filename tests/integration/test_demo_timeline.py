@@ -1,0 +1,132 @@
+"""The timeline on the demo cohort, as the workflow writes it (results/timeline/), against
+the demo's story: the two inflammatory myofibroblastic tumours (IMT01, IMT02) and the ALK
+F1174L neuroblastoma (NB01)."""
+
+import pytest
+
+from resistance_timeline.io.tables import read_tsv
+
+PATIENTS = ("IMT01", "IMT02", "NB01")
+
+
+@pytest.fixture(scope="module")
+def built(demo_results):
+    folder = demo_results / "timeline"
+    tables = {
+        patient: {
+            "timeline": read_tsv(folder / f"{patient}.timeline.tsv"),
+            "events": read_tsv(folder / f"{patient}.events.tsv"),
+            "wide": read_tsv(folder / f"{patient}.wide.tsv"),
+            "cbioportal": read_tsv(folder / f"{patient}.cbioportal_timeline.tsv"),
+        }
+        for patient in PATIENTS
+    }
+    tables["cohort"] = read_tsv(folder / "cohort.events.tsv")
+    return tables
+
+
+def event(built, patient, gene, name):
+    (found,) = [e for e in built[patient]["events"] if e["gene"] == gene and e["event"] == name]
+    return found
+
+
+def test_imt01_l1196q_acquired_on_alectinib(built):
+    e = event(built, "IMT01", "ALK", "p.L1196Q")
+    assert (e["classification"], e["acquired_on"], e["first_day_detected"]) == (
+        "acquired",
+        "alectinib",
+        "300",
+    )
+    assert "alectinib: resistance (DOI:10.2147/OTT.S270481)" in e["knowledge"]
+    assert "ceritinib: response (DOI:10.2147/OTT.S270481)" in e["knowledge"]
+    assert "known resistance to alectinib, the drug it appeared on" in e["relevance"]
+    assert "reported response to ceritinib" in e["relevance"]
+
+
+def test_imt01_fusion_persistent_and_hedgehog_up(built):
+    assert event(built, "IMT01", "ALK", "RRBP1::ALK")["classification"] == "persistent"
+    hedgehog = event(built, "IMT01", "", "hedgehog activity up")
+    assert (hedgehog["classification"], hedgehog["acquired_on"]) == ("acquired", "crizotinib")
+    assert hedgehog["reason"] == "seen after crizotinib, alectinib"
+
+
+@pytest.mark.parametrize("patient", ["IMT01", "IMT02"])
+def test_ptch1_down_after_crizotinib_and_after_alectinib(built, patient):
+    e = event(built, patient, "PTCH1", "down-regulation")
+    assert (e["classification"], e["acquired_on"]) == ("acquired", "crizotinib")
+    assert "alectinib: resistance" in e["knowledge"] and "crizotinib: resistance" in e["knowledge"]
+    rows = [r for r in built[patient]["timeline"] if r["gene"] == "PTCH1"]
+    status = {r["sample_id"]: (r["status"], float(r["value"] or 0)) for r in rows}
+    assert status[f"{patient}-R0"][0] == "not_measured"
+    # the patient's own test after crizotinib may miss (one pair); the cohort model backs it
+    assert status[f"{patient}-R1"][0] == "detected" and status[f"{patient}-R1"][1] < -1
+    assert status[f"{patient}-R2"][0] == "detected" and status[f"{patient}-R2"][1] < -1
+
+
+def test_imt02_no_acquired_alk_mutation_and_fusion_persistent(built):
+    events = built["IMT02"]["events"]
+    assert not [e for e in events if e["gene"] == "ALK" and e["event_type"] in ("snv", "indel")]
+    assert event(built, "IMT02", "ALK", "TNS1::ALK")["classification"] == "persistent"
+    ptch1 = event(built, "IMT02", "PTCH1", "down-regulation")
+    assert (ptch1["classification"], ptch1["acquired_on"]) == ("acquired", "crizotinib")
+
+
+def test_imt02_subclone_lost(built):
+    e = event(built, "IMT02", "BG01", "p.R70K")
+    assert (e["classification"], e["lost_on"], e["last_day_detected"]) == (
+        "lost",
+        "alectinib",
+        "150",
+    )
+
+
+def test_nb01_f1174l_at_baseline_and_relapse_markers_acquired_on_lorlatinib(built):
+    f1174l = event(built, "NB01", "ALK", "p.F1174L")
+    assert f1174l["first_day_detected"] == "0" and f1174l["classification"] == "persistent"
+    assert (
+        "known resistance to crizotinib, given as line 1 (present before it)"
+        in (f1174l["relevance"])
+    )
+    for gene, name in (("NRAS", "p.Q61K"), ("CDK4", "amplification"), ("FGFR1", "amplification")):
+        e = event(built, "NB01", gene, name)
+        assert (e["classification"], e["acquired_on"]) == ("acquired", "lorlatinib"), e
+        assert e["knowledge"] == "lorlatinib: resistance (DOI:10.1101/mcs.a006064;PMID:34210658)"
+        assert e["relevance"] == "known resistance to lorlatinib, the drug it appeared on"
+
+
+def test_timeline_wide_and_cbioportal_tables(built):
+    rows = [
+        r for r in built["NB01"]["timeline"] if r["gene"] == "NRAS" and r["event_type"] == "snv"
+    ]
+    assert [(r["sample_id"], r["on_treatment"], r["status"]) for r in rows] == [
+        ("NB01-T0", "before treatment", "not_detected"),
+        ("NB01-P2", "lorlatinib (after)", "detected"),
+    ]
+    (wide,) = [w for w in built["NB01"]["wide"] if w["event"] == "p.Q61K"]
+    assert wide["NB01-T0 (day 0)"] == "<0.0366" and wide["NB01-P2 (day 500)"] == "0.0865 detected"
+    assert wide["NB01-R2 (day 500)"] == ""
+    cbio = built["NB01"]["cbioportal"]
+    treatments = [(r["AGENT"], r["START_DATE"], r["STOP_DATE"]) for r in cbio if r["AGENT"]]
+    assert treatments == [("crizotinib", "30", "90"), ("lorlatinib", "100", "495")]
+    specimens = {r["SAMPLE_ID"]: r["START_DATE"] for r in cbio if r["EVENT_TYPE"] == "SPECIMEN"}
+    assert specimens["NB01-P2"] == "500" and len(specimens) == 5
+    ongoing = [r for r in built["IMT01"]["cbioportal"] if r["AGENT"] == "ceritinib"]
+    assert ongoing[0]["STOP_DATE"] == ""
+
+
+def test_cohort_events_gather_every_patient(built):
+    cohort = built["cohort"]
+    assert len(cohort) == sum(len(built[p]["events"]) for p in PATIENTS)
+    assert {e["patient_id"] for e in cohort} == set(PATIENTS)
+
+
+def test_timeline_figures_label_the_resistance_events(demo_results):
+    folder = demo_results / "timeline"
+    for patient, label, drug in (
+        ("IMT01", "ALK p.L1196Q", "alectinib"),
+        ("NB01", "NRAS p.Q61K", "lorlatinib"),
+    ):
+        png = folder / f"{patient}.timeline.png"
+        assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 50_000
+        svg = (folder / f"{patient}.timeline.svg").read_text()
+        assert label in svg and drug in svg

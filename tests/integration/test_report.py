@@ -1,0 +1,80 @@
+"""The HTML report (snakemake --report) of the demo run, opened in headless Chromium as a
+reader would: it renders without script errors, is not blank, and shows every patient."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from helpers import run_snakemake
+
+PATIENTS = ("IMT01", "IMT02", "NB01")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+    "--virtual-time-budget=15000",
+]
+
+
+@pytest.fixture(scope="module")
+def report(demo_results, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    result = run_snakemake("--report", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert out.stat().st_size > 100_000
+    return out
+
+
+def chromium(*args, profile):
+    binary = shutil.which("chromium")
+    assert binary, "chromium is needed (envs/install.sh test installs Debian's chromium)"
+    cmd = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+
+
+def test_report_renders_every_patient_without_script_errors(report, tmp_path):
+    result = chromium("--dump-dom", report.as_uri(), profile=tmp_path / "profile")
+    assert result.returncode == 0, result.stderr[-3000:]
+    errors = [line for line in result.stderr.splitlines() if "Uncaught" in line]
+    assert not errors, errors
+    dom = result.stdout
+    for patient in PATIENTS:
+        assert patient in dom, patient
+    assert "Quality control" in dom
+
+
+def test_report_screenshot_is_not_blank(report, tmp_path):
+    from PIL import Image
+
+    shot = tmp_path / "report.png"
+    result = chromium(
+        f"--screenshot={shot}",
+        "--window-size=1400,1000",
+        report.as_uri(),
+        profile=tmp_path / "profile",
+    )
+    assert result.returncode == 0 and shot.exists(), result.stderr[-3000:]
+    image = Image.open(shot).convert("L")
+    assert image.size == (1400, 1000)
+    histogram = image.histogram()
+    # a blank page is one grey level; a rendered report has text, a menu and colours
+    assert sum(1 for count in histogram if count > 200) >= 10
+    assert max(histogram) < 0.97 * sum(histogram)
+
+
+def test_multiqc_reads_every_qc_source(demo_results):
+    html = (demo_results / "qc" / "multiqc" / "multiqc_report.html").read_text()
+    for module in ("fastp", "STAR", "mosdepth"):
+        assert module in html, module
+    data = demo_results / "qc" / "multiqc" / "multiqc_report_data"
+    general = (data / "multiqc_general_stats.txt").read_text()
+    for sample in ("IMT01-T2", "NB01-P2", "IMT01-R1"):
+        assert sample in general, sample
