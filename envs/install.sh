@@ -95,6 +95,7 @@ test)
     # the report test opens the HTML report in headless Chromium
     if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ "${RT_SKIP_APT:-0}" != 1 ]; then
         echo "install.sh: installing Debian's chromium for the report test"
+        apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
     fi
     python resources/demo/make_demo_cohort.py --if-missing

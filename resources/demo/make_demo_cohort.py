@@ -24,7 +24,7 @@ from cohort_sim import truth as T
 from cohort_sim.simulate import Design, build_design, simulate_rna, simulate_wes
 
 HERE = Path(__file__).resolve().parent
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 DEFAULT_SEED = 20261121
 REPO = HERE.parents[1]
 DEFAULT_OUTDIR = HERE / "cohort"

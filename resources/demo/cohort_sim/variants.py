@@ -294,13 +294,17 @@ def design_loh_snps(rng, contigs, genes, variants: list[Variant]) -> list[Varian
 
 
 def _hotspot_variants(contigs, genes, tumours) -> list[Variant]:
-    """ALK L1196Q (IMT01 T2), ALK F1174L (NB01), NRAS Q61K (NB01 relapse cfDNA)."""
+    """ALK L1196Q (IMT01 T2), ALK F1174L (NB01), NRAS Q61K (NB01 relapse cfDNA), and BG26
+    C40Y, a 2.5% subclone in NB01's relapse cfDNA that the shallower biopsy cannot rule out."""
     comp = {"A": "T", "C": "G", "G": "C", "T": "A"}
     # patient, gene, residue, codon base (0-2), new base (transcript strand), ccf per sample
     specs = [
         ("IMT01", "ALK", 1196, 1, "A", {"IMT01-T2": 1.0}),
         ("NB01", "ALK", 1174, 2, "A", {"NB01-T0": 1.0, "NB01-P2": 1.0}),
         ("NB01", "NRAS", 61, 0, "A", {"NB01-P2": 0.8}),
+        # a small subclone seen only in the deep relapse cfDNA (VAF 0.025 at 20% tumour
+        # DNA): the diagnosis biopsy (~150x, detection limit ~0.04) cannot rule it out
+        ("NB01", "BG26", 40, 1, "A", {"NB01-P2": 0.25}),
     ]
     out = []
     for patient, name, res, k, new, ccf in specs:
