@@ -205,11 +205,11 @@ def get_timeline_tables(wildcards):
             else []
         ),
         "fusions": [fill(rules.track_fusions.output[0], patient=p)] if rna else [],
-        "contrasts": [f"results/expression/{p}.contrasts.tsv"] if rna else [],
+        "contrasts": [fill(PATIENT_CONTRASTS, patient=p)] if rna else [],
         "pathways": [expression.pathways] if rna else [],
         "gene_set_tests": [expression.gene_set_tests] if rna else [],
         "cohort_contrasts": [
-            f"results/expression/cohort.{c.name}.tsv" for c in patient_cohort_models(p)
+            fill(COHORT_CONTRAST, contrast=c.name) for c in patient_cohort_models(p)
         ],
     }
 

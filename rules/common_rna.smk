@@ -15,6 +15,9 @@ RNA_SAMPLE_RECORDS = [
 CONTRASTS = plan_contrasts(
     RNA_SAMPLE_RECORDS, SHEETS.treatments, config["expression"]["cohort_scope"]
 )
+# the expression tables whose names the plan fixes: written once here, used by the rules
+PATIENT_CONTRASTS = "results/expression/{patient}.contrasts.tsv"
+COHORT_CONTRAST = "results/expression/cohort.{contrast}.tsv"
 GENE_SETS = sorted(
     glob.glob(os.path.join(workflow.basedir, "resources", "gene_sets", "*.tsv"))
 )

@@ -36,10 +36,10 @@ rule test_expression:
         gene_set_tests="results/expression/gene_set_tests.tsv",
         # one table per RNA patient and per cohort contrast, planned from the sheets
         patient_contrasts=[
-            f"results/expression/{p}.contrasts.tsv" for p in CONTRASTS.patients
+            fill(PATIENT_CONTRASTS, patient=p) for p in CONTRASTS.patients
         ],
         cohort_contrasts=[
-            f"results/expression/cohort.{c}.tsv" for c in CONTRASTS.cohort_names
+            fill(COHORT_CONTRAST, contrast=c) for c in CONTRASTS.cohort_names
         ],
     log:
         "logs/test_expression/cohort.log",
@@ -61,7 +61,7 @@ rule test_expression:
 
 rule plot_expression:
     input:
-        contrasts="results/expression/{patient}.contrasts.tsv",
+        contrasts=PATIENT_CONTRASTS,
         normalized=rules.test_expression.output.normalized,
         pathways=rules.test_expression.output.pathways,
     output:
