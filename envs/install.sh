@@ -89,7 +89,8 @@ install)
 demo)
     python resources/demo/make_demo_cohort.py --if-missing
     snakemake --cores "$cores" --configfile config/config.yaml
-    echo "install.sh: demo done; outputs are under results/ (see README.md)."
+    snakemake --configfile config/config.yaml --report results/report.html
+    echo "install.sh: demo done; outputs are under results/ (see README.md), the report is results/report.html."
     ;;
 test)
     # the report test opens the HTML report in headless Chromium
