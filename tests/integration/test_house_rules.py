@@ -87,3 +87,13 @@ def test_function_files_hold_no_rules():
     for smk in sorted((REPO / "rules").glob("common*.smk")):
         text = smk.read_text()
         assert not re.search(r"^(rule|checkpoint) \w+:", text, re.M), smk
+
+
+def test_every_rule_declares_its_resources():
+    """Memory and runtime come from each rule (no workflow-wide default-resources)."""
+    for smk in sorted((REPO / "rules").glob("*.smk")):
+        blocks = re.split(r"^rule ", smk.read_text(), flags=re.M)[1:]
+        for block in blocks:
+            name = block.split(":", 1)[0]
+            for key in ("log:", "benchmark:", "threads:", "mem_mb=", "runtime="):
+                assert key in block, f"rule {name} ({smk.name}) has no {key}"

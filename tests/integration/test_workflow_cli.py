@@ -129,3 +129,15 @@ def test_cnv_reference_flat_without_any_normal(project):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "rule build_flat_cnv_reference:" in result.stdout
     assert "no WES normal in the cohort" in result.stdout
+
+
+def test_slurm_profile_settings_reach_every_job(project):
+    """The workflow profile sets no default-resources, so a --profile's site settings are not
+    silently dropped (Snakemake ignores a --profile's default-resources when the workflow
+    profile sets its own)."""
+    result = dry_run(project, "--profile", str(REPO / "profiles" / "slurm"), "--forceall")
+    assert result.returncode == 0, result.stderr[-3000:]
+    jobs = [line for line in result.stdout.splitlines() if line.strip().startswith("resources:")]
+    assert len(jobs) >= 5
+    for line in jobs:
+        assert "slurm_partition=CHANGE_ME" in line and "slurm_account=CHANGE_ME" in line, line
