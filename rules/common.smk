@@ -272,22 +272,7 @@ def get_multiqc_inputs(wildcards):
 # --- targets of a full run -------------------------------------------------------------------
 def final_outputs():
     """Every target of a full run; rule all asks for exactly these."""
-    fastp_reports = [
-        fill(
-            rules.trim_reads.output.json,
-            patient=SAMPLES[s]["patient_id"],
-            sample=s,
-            unit=u,
-        )
-        for s, units in UNITS.items()
-        for u, unit in units.items()
-        if "fq1" in unit
-    ]
-    coverage = [
-        path
-        for p in patients_with("wes")
-        for path in per_sample(rules.measure_coverage.output.summary, p, "wes")
-    ]
+    qc = get_multiqc_inputs(None)  # fastp, duplicate marking, coverage, STAR summaries
     per_patient = [
         fill(template, patient=p)
         for template, assay in (
@@ -308,14 +293,17 @@ def final_outputs():
         ]
     cnv_patients = [p for p in PATIENTS if tumour_samples(p)]
     cnv = [
-        fill(template, patient=p, sample=s)
+        fill(template, patient=p)
         for p in cnv_patients
         for template in (
             rules.call_gene_copy_number.output[0],
             *rules.plot_gene_copy_number.output,
-            *rules.plot_copy_ratios.output,
         )
+    ] + [
+        fill(template, patient=p, sample=s)
+        for p in cnv_patients
         for s in tumour_samples(p)
+        for template in rules.plot_copy_ratios.output
     ]
     timeline = [
         fill(template, patient=p)
@@ -323,4 +311,4 @@ def final_outputs():
         for template in (*rules.build_timeline.output, *rules.plot_timeline.output)
     ] + list(rules.gather_cohort_events.output)
     timeline += list(rules.run_multiqc.output)
-    return fastp_reports + coverage + per_patient + counts + sorted(set(cnv)) + timeline
+    return qc + per_patient + counts + cnv + timeline

@@ -79,7 +79,7 @@ def rna_gene_counts(patient, sample):
 
 def rna_sample_ids():
     """Every RNA sample, patient by patient, in timeline order: the count matrix columns."""
-    return [s for p in PATIENTS for s in samples_of(p, "rna")]
+    return [r["sample_id"] for r in RNA_SAMPLE_RECORDS]
 
 
 def get_rna_gene_counts(wildcards):

@@ -13,6 +13,7 @@ thresholds: amplification, gain, loss, deep_loss, else neutral.
 """
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -157,9 +158,15 @@ def call_segment(segment, copies, settings):
 
 def sample_gene_rows(sample, bins, segments, snps, reference, settings):
     """One row per gene of the capture targets for one sample (``sample``: a dict with
-    sample_id, day, material and purity)."""
+    sample_id, day, material and purity). Segment-level values are computed once per segment
+    and segments are looked up per contig, so an exome (20,000 genes, hundreds of segments,
+    tens of thousands of SNPs) costs a pass over the genes, not genes x segments x SNPs."""
+    by_contig = {}
+    for seg in segments:
+        by_contig.setdefault(seg.contig, []).append(seg)
+    snp_index = _snps_by_contig(snps)
+    per_segment = {}
     rows = []
-    purity = sample.get("purity")
     for gene, gene_bins in genes_of(bins).items():
         row = {
             "sample_id": sample["sample_id"],
@@ -168,32 +175,48 @@ def sample_gene_rows(sample, bins, segments, snps, reference, settings):
             "gene": gene,
             "reference": reference,
         }
-        seg = segment_of(gene_bins, segments)
+        seg = segment_of(gene_bins, by_contig.get(gene_bins[0].contig, []))
         if seg is None:  # every bin of the gene was dropped by CNVkit (no coverage)
             rows.append({**row, "call": "not_called", "bins": 0})
             continue
-        copies, basis = tumour_copies(seg.log2, purity)
-        call, excludes = call_segment(seg, copies, settings)
-        inside = [s for s in snps if s.contig == seg.contig and seg.start < s.pos <= seg.end]
-        gained = call in ("gain", "amplification")
-        allelic = segment_allelic(inside, sample["sample_id"], copies, purity, gained, settings)
-        rows.append(
-            {
-                **row,
-                "log2_ratio": round(seg.log2, 4),
-                "log2_low": round(seg.low, 4),
-                "log2_high": round(seg.high, 4),
-                "copy_number": round(copies, 2),
-                "copy_number_basis": basis,
-                "call": call,
-                "excludes_neutral": _flag(excludes),
-                "bins": seg.bins,
-                "baf": "" if allelic.baf is None else round(allelic.baf, 4),
-                "het_snps": allelic.snps,
-                "loh": "" if allelic.loh is None else _flag(allelic.loh),
-            }
-        )
+        if seg not in per_segment:
+            per_segment[seg] = _segment_values(seg, sample, snp_index, settings)
+        rows.append({**row, **per_segment[seg]})
     return rows
+
+
+def _snps_by_contig(snps):
+    """{contig: (sorted positions, SNPs in that order)} for interval look-ups."""
+    index = {}
+    for snp in sorted(snps, key=lambda s: (s.contig, s.pos)):
+        positions, ordered = index.setdefault(snp.contig, ([], []))
+        positions.append(snp.pos)
+        ordered.append(snp)
+    return index
+
+
+def _segment_values(seg, sample, snp_index, settings):
+    """The genes-table values every gene on segment ``seg`` shares."""
+    purity = sample.get("purity")
+    copies, basis = tumour_copies(seg.log2, purity)
+    call, excludes = call_segment(seg, copies, settings)
+    positions, ordered = snp_index.get(seg.contig, ([], []))
+    inside = ordered[bisect_right(positions, seg.start) : bisect_right(positions, seg.end)]
+    gained = call in ("gain", "amplification")
+    allelic = segment_allelic(inside, sample["sample_id"], copies, purity, gained, settings)
+    return {
+        "log2_ratio": round(seg.log2, 4),
+        "log2_low": round(seg.low, 4),
+        "log2_high": round(seg.high, 4),
+        "copy_number": round(copies, 2),
+        "copy_number_basis": basis,
+        "call": call,
+        "excludes_neutral": _flag(excludes),
+        "bins": seg.bins,
+        "baf": "" if allelic.baf is None else round(allelic.baf, 4),
+        "het_snps": allelic.snps,
+        "loh": "" if allelic.loh is None else _flag(allelic.loh),
+    }
 
 
 def _flag(value):

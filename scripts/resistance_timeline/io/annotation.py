@@ -101,27 +101,20 @@ def canonical_transcripts_gff3(gff3_path):
     """{gene id: canonical transcript id} of an Ensembl-style GFF3 (plain or gzip), ids
     without their 'gene:'/'transcript:' prefixes; by ``canonical_key``."""
     transcripts = {}  # transcript id -> [gene id, tags, cds length, exonic length]
-    opener = gzip.open if str(gff3_path).endswith(".gz") else open
-    with opener(gff3_path, "rt") as handle:
-        for line in handle:
-            if line.startswith("#"):
-                continue
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) < 9:
-                continue
-            attrs = dict(kv.split("=", 1) for kv in fields[8].split(";") if "=" in kv)
-            if fields[2] in ("exon", "CDS"):
-                length = int(fields[4]) - int(fields[3]) + 1
-                for parent in attrs.get("Parent", "").split(","):
-                    entry = transcripts.setdefault(parent.split(":")[-1], [None, set(), 0, 0])
-                    entry[2 if fields[2] == "CDS" else 3] += length
-            elif "Parent" in attrs and "ID" in attrs:  # mRNA, transcript, ncRNA, ...
-                tid = attrs.get("transcript_id") or attrs["ID"].split(":")[-1]
-                entry = transcripts.setdefault(tid, [None, set(), 0, 0])
-                entry[0] = attrs["Parent"].split(",")[0].split(":")[-1]
-                entry[1] = set(unquote(attrs.get("tag", "")).split(","))
-                if attrs.get("is_canonical") == "1":
-                    entry[1].add(CANONICAL_TAG)
+    for fields in feature_lines(gff3_path):
+        attrs = dict(kv.split("=", 1) for kv in fields[8].split(";") if "=" in kv)
+        if fields[2] in ("exon", "CDS"):
+            length = int(fields[4]) - int(fields[3]) + 1
+            for parent in attrs.get("Parent", "").split(","):
+                entry = transcripts.setdefault(parent.split(":")[-1], [None, set(), 0, 0])
+                entry[2 if fields[2] == "CDS" else 3] += length
+        elif "Parent" in attrs and "ID" in attrs:  # mRNA, transcript, ncRNA, ...
+            tid = attrs.get("transcript_id") or attrs["ID"].split(":")[-1]
+            entry = transcripts.setdefault(tid, [None, set(), 0, 0])
+            entry[0] = attrs["Parent"].split(",")[0].split(":")[-1]
+            entry[1] = set(unquote(attrs.get("tag", "")).split(","))
+            if attrs.get("is_canonical") == "1":
+                entry[1].add(CANONICAL_TAG)
     best = {}
     for tid, (gene, tags, cds_len, ex_len) in transcripts.items():
         if gene is None:
@@ -140,18 +133,25 @@ def _attributes(text: str) -> dict[str, list[str]]:
     return out
 
 
-def gtf_rows(gtf_path, features=None):
-    """Yield (fields, attributes) for each feature line of a GTF (plain or gzip; comments
-    skipped), only of the given feature types when ``features`` is set. Attributes map a key
-    to its list of values (``tag`` may repeat)."""
-    opener = gzip.open if str(gtf_path).endswith(".gz") else open
-    with opener(gtf_path, "rt") as handle:
+def feature_lines(path):
+    """The tab-split fields of each feature line of a GTF or GFF3 (plain or gzip): comment
+    lines and lines of fewer than 9 columns skipped."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt") as handle:
         for line in handle:
             if line.startswith("#"):
                 continue
             fields = line.rstrip("\n").split("\t")
-            if len(fields) < 9 or (features and fields[2] not in features):
-                continue
+            if len(fields) >= 9:
+                yield fields
+
+
+def gtf_rows(gtf_path, features=None):
+    """Yield (fields, attributes) for each feature line of a GTF, only of the given feature
+    types when ``features`` is set. Attributes map a key to its list of values (``tag`` may
+    repeat)."""
+    for fields in feature_lines(gtf_path):
+        if not features or fields[2] in features:
             yield fields, _attributes(fields[8])
 
 

@@ -13,12 +13,11 @@ import hashlib
 import math
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 import make_demo_cohort as M
-from helpers import REPO, gff3_transcripts, read_fasta, read_tsv, spliced
+from helpers import REPO, read_fasta, read_tsv, spliced
 
 CODE = dict(
     zip(
@@ -26,21 +25,6 @@ CODE = dict(
         "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG",
     )
 )
-
-
-@pytest.fixture(scope="session")
-def cohort(demo_cohort) -> Path:
-    return demo_cohort
-
-
-@pytest.fixture(scope="session")
-def genome(cohort) -> dict[str, str]:
-    return read_fasta(cohort / "reference" / "genome.fa")
-
-
-@pytest.fixture(scope="session")
-def transcripts(cohort) -> dict[str, dict]:
-    return gff3_transcripts(cohort / "reference" / "annotation.gff3")
 
 
 def translate(cds: str) -> str:

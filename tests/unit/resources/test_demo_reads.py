@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, gff3_transcripts, read_fasta, read_tsv, revcomp, spliced
+from helpers import REPO, read_tsv, revcomp, spliced
 
 
 def fastq_reads(path: Path):
@@ -24,21 +24,6 @@ def fastq_reads(path: Path):
             fh.readline()
             fh.readline()
             yield head.split()[0], seq
-
-
-@pytest.fixture(scope="session")
-def cohort(demo_cohort) -> Path:
-    return demo_cohort
-
-
-@pytest.fixture(scope="session")
-def genome(cohort) -> dict[str, str]:
-    return read_fasta(cohort / "reference" / "genome.fa")
-
-
-@pytest.fixture(scope="session")
-def transcripts(cohort) -> dict[str, dict]:
-    return gff3_transcripts(cohort / "reference" / "annotation.gff3")
 
 
 def test_read_files_are_exactly_the_units(cohort):
