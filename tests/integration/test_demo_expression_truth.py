@@ -76,6 +76,7 @@ def test_unchanged_genes_stay_near_zero_and_changes_rank_with_the_truth(demo):
     assert len(merged) == len(pd.read_csv(TRUTH, sep="\t"))
     null = merged[merged.true_log2fc == 0]
     assert null.log2_fold_change.abs().median() <= 0.5
+    assert null.log2_fold_change_shrunk.abs().median() <= 0.1
     changed = merged[(merged.true_log2fc != 0) & (merged.base_mean >= 20)]
     assert spearmanr(changed.true_log2fc, changed.log2_fold_change)[0] >= 0.85
     for path in out["cohort_contrasts"]:

@@ -10,7 +10,8 @@ and gene sets and writes every output. Outputs:
 - cohort.<contrast>.tsv: COHORT_COLUMNS per gene (DESeq2 fit of the contrast's pairs);
 - <patient>.contrasts.tsv: PATIENT_COLUMNS per contrast and gene (header only without one);
 - pathways.tsv and gene_set_tests.tsv (see ``pathways``); cohort contrasts are tested on their
-  shrunken LFC, per-patient contrasts on their log2_fold_change.
+  shrunken LFC, per-patient contrasts on their log2_fold_change (the Cauchy prior
+  sets most single-pair changes to about 0, which would leave ranks without signal).
 """
 
 import math
@@ -46,6 +47,7 @@ PATIENT_COLUMNS = [
     "lfc_se",
     "pvalue",
     "padj",
+    "log2_fold_change_shrunk",
     "method",
 ]
 

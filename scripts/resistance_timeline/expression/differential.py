@@ -15,9 +15,12 @@ vs 1):
   factors, then Wald-tested (BH with independent filtering). The p-values rest on the
   cohort's between-patient variability: they say how unusual the patient's change is given
   how much the cohort's patients vary, not that the patient was replicated.
+  ``log2_fold_change_shrunk``: the same fit's Cauchy-prior (apeglm-like) shrunken LFC
+  (``shrinkage.cauchy_prior_lfc``), the estimate to rank and plot by.
 - ``shrunken_lfc_no_replicates``, where no cohort model exists: the pseudocount-shrunken LFC
   of cohort-normalized counts (``shrinkage.pseudocount_lfc``); lfc_se, pvalue and padj are
-  left blank: there is nothing to estimate the variability from.
+  left blank: there is nothing to estimate the variability from. ``log2_fold_change_shrunk``
+  is the same pseudocount LFC.
 """
 
 from dataclasses import dataclass
@@ -33,6 +36,7 @@ from resistance_timeline.expression.filtering import independent_filtering
 WALD_COHORT = "wald_cohort_dispersion"
 NO_REPLICATES = "shrunken_lfc_no_replicates"
 STAT_COLUMNS = ["base_mean", "log2_fold_change", "lfc_se", "pvalue", "padj"]
+PATIENT_STAT_COLUMNS = STAT_COLUMNS + ["log2_fold_change_shrunk"]
 
 
 @dataclass
@@ -81,7 +85,8 @@ def fit_cohort(
 
 
 def patient_wald(counts: pd.DataFrame, pair: PatientContrast, cohort: CohortFit, alpha: float):
-    """The pair's two samples fitted with the cohort's dispersions: STAT_COLUMNS per gene."""
+    """The pair's two samples fitted with the cohort's dispersions: PATIENT_STAT_COLUMNS per
+    gene."""
     pre_id = cohort.rows[(pair.patient_id, pair.name, "pre")]
     post_id = cohort.rows[(pair.patient_id, pair.name, "post")]
     sf = cohort.result.size_factors.loc[[pre_id, post_id]].to_numpy(float)
@@ -89,7 +94,7 @@ def patient_wald(counts: pd.DataFrame, pair: PatientContrast, cohort: CohortFit,
     disp = cohort.result.dispersions.reindex(counts.columns).to_numpy(float)
     fit_rows = np.flatnonzero(np.isfinite(disp) & (y_all.sum(axis=1) > 0))
     x = np.array([[1.0, 0.0], [1.0, 1.0]])
-    table = pd.DataFrame(np.nan, index=counts.columns, columns=STAT_COLUMNS)
+    table = pd.DataFrame(np.nan, index=counts.columns, columns=PATIENT_STAT_COLUMNS)
     base_mean = (y_all / sf[None, :]).mean(axis=1)
     table["base_mean"] = base_mean
     if fit_rows.size:
@@ -107,6 +112,10 @@ def patient_wald(counts: pd.DataFrame, pair: PatientContrast, cohort: CohortFit,
         table.iloc[fit_rows, 1] = estimate / np.log(2)
         table.iloc[fit_rows, 2] = se / np.log(2)
         table.iloc[fit_rows, 3] = pvalue
+        shrunk, _ = shrinkage.cauchy_prior_lfc(
+            y_all[fit_rows], sf, x, disp[fit_rows], 1, estimate / np.log(2), se / np.log(2)
+        )
+        table.iloc[fit_rows, 5] = shrunk
     padj, _ = independent_filtering(base_mean, table["pvalue"].to_numpy(float), alpha)
     table["padj"] = padj
     return table
@@ -116,16 +125,17 @@ def patient_shrunken(normalized: pd.DataFrame, pair: PatientContrast, pseudocoun
     """Pseudocount-shrunken LFC of cohort-normalized counts; no SE, no p-value."""
     pre = normalized.loc[pair.pre_sample].to_numpy(float)
     post = normalized.loc[pair.post_sample].to_numpy(float)
-    table = pd.DataFrame(np.nan, index=normalized.columns, columns=STAT_COLUMNS)
+    table = pd.DataFrame(np.nan, index=normalized.columns, columns=PATIENT_STAT_COLUMNS)
     table["base_mean"] = (pre + post) / 2.0
     table["log2_fold_change"] = shrinkage.pseudocount_lfc(pre, post, pseudocount)
+    table["log2_fold_change_shrunk"] = table["log2_fold_change"]
     return table
 
 
 def patient_contrast(
     counts, normalized, pair: PatientContrast, cohort: CohortFit | None, settings
 ) -> tuple[pd.DataFrame, str]:
-    """STAT_COLUMNS per gene for one pair and the method used."""
+    """PATIENT_STAT_COLUMNS per gene for one pair and the method used."""
     if cohort is not None:
         return patient_wald(counts, pair, cohort, settings["alpha"]), WALD_COHORT
     return patient_shrunken(normalized, pair, settings["pseudocount"]), NO_REPLICATES

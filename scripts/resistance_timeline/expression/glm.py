@@ -70,13 +70,17 @@ def fit_nbinom_glm(
     """Fit log(mu_gj) = log(s_j) + x_j' beta_g for every gene (DESeq2's ``fitBeta`` loop).
 
     ``ridge_log2``: per-coefficient ridge (1 / prior variance, log2 scale), DESeq2's lambda of
-    a normal prior (betaPrior); DESeq2's 1e-6 on every coefficient when None.
+    a normal prior (betaPrior); DESeq2's 1e-6 on every coefficient when None. A genes x
+    coefficients array gives each gene its own ridge (the t-prior's EM weights).
     """
     n_genes, _ = y.shape
     p = x.shape[1]
     nf = size_factors[None, :]
     lam = np.full(p, LOG2_RIDGE) if ridge_log2 is None else np.asarray(ridge_log2, float)
-    ridge = np.diag(lam / np.log(2) ** 2)
+    if lam.ndim == 2:
+        ridge = lam[:, :, None] * np.eye(p)[None] / np.log(2) ** 2
+    else:
+        ridge = np.diag(lam / np.log(2) ** 2)
     q, r = np.linalg.qr(x)
     beta = np.linalg.solve(r, q.T @ np.log(y / nf + 0.1).T).T
     mu_hat = np.maximum(nf * np.exp(beta @ x.T), min_mu)
@@ -92,7 +96,8 @@ def fit_nbinom_glm(
         m = mu_hat[active]
         w = m / (1.0 + a_col[active] * m)
         z = np.log(m / nf) + (y[active] - m) / m
-        lhs = np.einsum("gn,ni,nj->gij", w, x, x, optimize=True) + ridge
+        lhs = np.einsum("gn,ni,nj->gij", w, x, x, optimize=True)
+        lhs = lhs + (ridge[active] if ridge.ndim == 3 else ridge)
         rhs = (w * z) @ x
         b = np.linalg.solve(lhs, rhs[:, :, None])[:, :, 0]
         beta[active] = b
