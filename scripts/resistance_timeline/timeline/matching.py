@@ -42,6 +42,13 @@ def split_by_patient(knowledge, matches, lines):
     return mine, other
 
 
+def named(knowledge, row, given):
+    """A row's drug as a note names it: a class with the patient's drugs of it
+    ("endocrine therapy (letrozole)")."""
+    members = [g for g in sorted(given) for d in row.drugs if d in knowledge.drugs.classes(g)]
+    return f"{row.drug} ({', '.join(dict.fromkeys(members))})" if members else row.drug
+
+
 def relevance(knowledge, matches, classified, lines):
     """What the matches mean for the patient: resistance to the drug it appeared on, to a drug
     given (present before it when first seen by its start), or reported effects; one note per
@@ -49,15 +56,17 @@ def relevance(knowledge, matches, classified, lines):
     appeared_on = knowledge.drugs.normalize(classified.get("acquired_on", ""))
     first_day = classified.get("first_day_detected")
     given = given_drugs(knowledge, lines)
+    everything = {d for _, _, drugs in given for d in drugs}
     notes = []
     for m in matches:
         r = m.row
         tag = "" if m.rule == "exact" and not r.requires else f" [{m.rule} {r.alteration}]"
-        known = f"known resistance to {r.drug}" if r.effect == "resistance" else None
+        drug = named(knowledge, r, everything)
+        known = f"known resistance to {drug}" if r.effect == "resistance" else None
         if known and appeared_on and knowledge.drugs.relation(r.drugs, appeared_on):
             note = f"{known}, the drug it appeared on"
         else:
-            note = known or f"reported {r.effect} to {r.drug}"
+            note = known or f"reported {r.effect} to {drug}"
             line = next((g for g in given if knowledge.drugs.relation(r.drugs, g[2])), None)
             if line is not None:
                 number, start, _ = line

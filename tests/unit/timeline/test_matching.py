@@ -124,3 +124,24 @@ def test_nras_q61_codon_rows_tagged(kb):
     found = knowledge(kb, ("snv", "NRAS", "p.Q61R"), "lorlatinib", "500", NB01)
     assert found["knowledge"] == ""
     assert "vemurafenib: resistance (PMID:23569304) [codon Q61]" in found["knowledge_other"]
+
+
+def test_class_rows_concern_the_drugs_of_the_class(kb):
+    """CIViC's ESR1 Y537S 'hormone therapy' resistance row for a patient on Femara."""
+    breast = lines("Femara")
+    found = knowledge(kb, ("snv", "ESR1", "p.Y537S"), "Femara", "50", breast)
+    assert found["knowledge"] == "endocrine therapy: resistance (PMID:24185512)"
+    assert found["relevance"] == (
+        "known resistance to endocrine therapy (letrozole), the drug it appeared on"
+    )
+    assert "fulvestrant: sensitivity" in found["knowledge_other"]
+
+
+def test_pdgfra_d842v_gist_imatinib_then_ayvakit(kb):
+    gist = lines("imatinib", "Ayvakit")
+    found = knowledge(kb, ("snv", "PDGFRA", "p.D842V"), "imatinib", "50", gist)
+    assert "known resistance to imatinib, the drug it appeared on" in found["relevance"]
+    assert (
+        "reported sensitivity to avapritinib, given as line 2 (present before it)"
+        in (found["relevance"])
+    )
