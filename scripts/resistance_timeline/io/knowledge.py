@@ -25,7 +25,7 @@ from resistance_timeline.io.alterations import (
     parse_alteration,
     parse_variant,
 )
-from resistance_timeline.io.civic import profile_components
+from resistance_timeline.io.civic import normalize_alteration, profile_components
 from resistance_timeline.io.drugs import Drugs, load_drugs
 from resistance_timeline.io.knowledge_format import KnowledgeFormatError, read_rows
 from resistance_timeline.io.tables import read_tsv
@@ -77,6 +77,9 @@ class Match(NamedTuple):
 
 @dataclass
 class KnowledgeBase:
+    """The merged rows, the drug table, the region table (gene -> region -> codon span), the
+    version line, and the rows by gene (a fusion row under both partners; upper case)."""
+
     rows: list
     drugs: Drugs
     regions: dict  # gene -> region -> (first, last)
@@ -85,7 +88,7 @@ class KnowledgeBase:
 
     def __post_init__(self):
         for r in self.rows:
-            genes = {r.gene, r.parsed.five, r.parsed.three} - {""}
+            genes = {r.gene.upper(), r.parsed.five, r.parsed.three} - {""}
             for gene in genes:
                 self.by_gene.setdefault(gene, []).append(r)
 
@@ -105,7 +108,7 @@ class KnowledgeBase:
         candidates = [r for g in genes if g for r in self.by_gene.get(g, [])]
         found = []
         for row in dict.fromkeys(candidates):
-            rule = self._rule(row.parsed, row.gene, event_type, gene, event)
+            rule = self._rule(row.parsed, row.gene.upper(), event_type, gene, event)
             if rule and row.parsed.kind == "compound":
                 rule = "compound" if self._compound(row, present) else ""
             if (
@@ -144,7 +147,7 @@ class KnowledgeBase:
 
     def _compound(self, row, present):
         parts = [parse_alteration(p) for p in row.parsed.parts]
-        return all(self._present(row.gene, p, present) for p in parts)
+        return all(self._present(row.gene.upper(), p, present) for p in parts)
 
 
 NO_KNOWLEDGE = KnowledgeBase([], Drugs(), {}, "")  # what a table without knowledge uses
@@ -186,7 +189,8 @@ def _requires(row):
         return ()
     parts = profile_components(profile) or []
     own = (row["gene"].upper(), row["alteration"].upper())
-    others = [(g.upper(), v) for g, v in parts if (g.upper(), v.upper()) != own]
+    parts = [(g.upper(), normalize_alteration(v)) for g, v in parts]
+    others = [(g, v) for g, v in parts if (g, v.upper()) != own]
     return tuple((g, parse_alteration(v)) for g, v in others)
 
 
