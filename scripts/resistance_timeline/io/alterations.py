@@ -24,6 +24,7 @@ Row alterations (``parse_alteration``), by kind:
 """
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 AA = "ACDEFGHIKLMNPQRSTVWY"
@@ -105,6 +106,7 @@ class Variant(NamedTuple):
     end: int = 0
 
 
+@lru_cache(maxsize=65536)  # one parse per protein change, not per knowledge row
 def parse_variant(protein: str) -> Variant:
     """A variant's protein change as protein_hgvs writes it ('p.L1196Q', 'p.E746_A750del')."""
     text = (protein or "").removeprefix("p.").upper()

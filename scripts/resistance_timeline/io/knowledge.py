@@ -47,7 +47,7 @@ RULES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # rows compare and hash by identity: each row is one fact
 class KnowledgeRow:
     """One row: a gene's alteration and what it means for a drug (or regimen)."""
 
