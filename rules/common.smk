@@ -53,12 +53,25 @@ try:
 except SheetError as error:
     _stop("the sample sheets are invalid", error.problems)
 
-MARKERS = shipped_file(config["resistance_markers"], workflow.basedir)
-if not os.path.isfile(MARKERS):
-    _stop(
-        "the configuration is invalid",
-        [f"{CONFIG_NAME}, key 'resistance_markers': file not found: {MARKERS}"],
-    )
+# The knowledge base's files (config 'knowledge'), as every rule that matches events takes them.
+KNOWLEDGE = {
+    "knowledge": [
+        shipped_file(p, workflow.basedir) for p in config["knowledge"]["sources"]
+    ],
+    "drugs": shipped_file(config["knowledge"]["drugs"], workflow.basedir),
+    "regions": shipped_file(config["knowledge"]["regions"], workflow.basedir),
+}
+_missing = [
+    f"{CONFIG_NAME}, key 'knowledge.{key}': file not found: {path}"
+    for key, path in [
+        *(("sources", p) for p in KNOWLEDGE["knowledge"]),
+        ("drugs", KNOWLEDGE["drugs"]),
+        ("regions", KNOWLEDGE["regions"]),
+    ]
+    if not os.path.isfile(path)
+]
+if _missing:
+    _stop("the configuration is invalid", _missing)
 
 COHORT = Cohort(SHEETS)
 SAMPLES, UNITS, PATIENTS = COHORT.samples, COHORT.units, COHORT.patients

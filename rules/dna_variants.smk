@@ -112,10 +112,10 @@ rule annotate_variants:
 
 rule tabulate_variants:
     input:
+        **KNOWLEDGE,
         vcf=rules.annotate_variants.output.vcf,
         tbi=rules.annotate_variants.output.tbi,
         gff3=get_gff3,
-        markers=MARKERS,
     output:
         "results/variants/{patient}.variants.tsv",
     log:

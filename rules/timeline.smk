@@ -5,7 +5,7 @@
 rule build_timeline:
     input:
         unpack(get_timeline_tables),
-        markers=MARKERS,
+        **KNOWLEDGE,
     output:
         timeline="results/timeline/{patient}.timeline.tsv",
         events=report(

@@ -21,7 +21,7 @@ def main(snakemake):
             params.treatments,
             params.settings,
             inputs,
-            inp.markers,
+            {"sources": list(inp.knowledge), "drugs": inp.drugs, "regions": inp.regions},
             {name: out[name] for name in OUTPUTS},
         )
         used = ", ".join(name for name in TABLES if inputs[name]) or "no tables"

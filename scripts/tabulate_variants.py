@@ -3,23 +3,24 @@ one TSV row per variant × WES sample; see resistance_timeline.dna.variant_table
 
 from resistance_timeline.dna.variant_table import tabulate, write_table
 from resistance_timeline.io.annotation import canonical_transcripts_gff3
-from resistance_timeline.io.knowledge import load_markers
+from resistance_timeline.io.knowledge import load_knowledge
 from resistance_timeline.io.logs import log_to
 
 
 def main(snakemake):
     with log_to(snakemake.log[0]) as log:
         canonical = set(canonical_transcripts_gff3(snakemake.input.gff3).values())
-        markers = load_markers(snakemake.input.markers)
+        inp = snakemake.input
+        knowledge = load_knowledge(list(inp.knowledge), inp.drugs, inp.regions)
         rows = tabulate(
             snakemake.input.vcf,
             snakemake.params.samples,
             snakemake.params.patient,
             canonical,
-            markers,
+            knowledge,
         )
         write_table(rows, snakemake.output[0])
-        print(f"{len(canonical)} canonical transcripts, {len(markers)} marker keys", file=log)
+        print(f"{len(canonical)} canonical transcripts, knowledge {knowledge.version}", file=log)
 
 
 if "snakemake" in globals():

@@ -56,6 +56,7 @@ def test_columns_are_the_public_interface(variants):
         "status",
         "origin",
         "resistance",
+        "knowledge_version",
     ]
 
 

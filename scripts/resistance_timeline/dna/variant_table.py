@@ -1,16 +1,18 @@
 """Turn a patient's annotated multi-sample VCF into results/variants/{patient}.variants.tsv:
 one row per variant × WES sample, with the canonical transcript's consequence and protein
-change, the read counts and VAF interval, the detection limit, status, origin, and the
-matching rows of the resistance knowledge base.
+change, the read counts and VAF interval, the detection limit, status, origin, the
+matching rows of the resistance knowledge base (``resistance``, every drug: the variant table
+knows no treatment) and the knowledge base's version line (``knowledge_version``).
 
 ``canonical`` is the set of canonical transcript ids (the workflow's one rule:
-resistance_timeline.io.annotation.canonical_transcripts_gff3); ``markers`` the knowledge base
-as resistance_timeline.io.knowledge.load_markers reads it."""
+resistance_timeline.io.annotation.canonical_transcripts_gff3); ``knowledge`` the knowledge
+base as resistance_timeline.io.knowledge.load_knowledge reads it."""
 
 import re
 
 import pysam
 
+from resistance_timeline.io.knowledge import knowledge_text, specific
 from resistance_timeline.io.tables import write_tsv
 
 COLUMNS = [
@@ -36,6 +38,7 @@ COLUMNS = [
     "status",
     "origin",
     "resistance",
+    "knowledge_version",
 ]
 
 # bcftools csq writes amino-acid changes as "1196L>1196Q", "61Q>61*", "1196L" (synonymous)
@@ -115,12 +118,14 @@ def pick_consequence(bcsq, canonical):
     }
 
 
-def resistance_text(markers, gene, protein):
-    """'alectinib: resistance (DOI:…); ceritinib: response (…)' for a gene + protein change."""
+def resistance_text(knowledge, gene, protein, present=()):
+    """'alectinib: resistance (DOI:…); ceritinib: response (…)' for a gene + protein change
+    (io.knowledge.knowledge_text: matches other than exact carry a '[rule alteration]' tag).
+    ``present``: the patient's variants as (event_type, gene, protein), for rows that need
+    several (compound mutations, CIViC AND profiles)."""
     if not gene or not protein.startswith("p."):
         return ""
-    rows = markers.get((gene.upper(), protein[2:].upper()), [])
-    return "; ".join(f"{r['drug']}: {r['effect']} ({r['evidence']})" for r in rows)
+    return knowledge_text(specific(knowledge.match("snv", gene, protein, present)))
 
 
 def _fmt(value, digits=4):
@@ -146,17 +151,18 @@ def _sample_value(record, sample_id, field, j=0):
     return value
 
 
-def tabulate(vcf_path, samples, patient, canonical, markers):
+def tabulate(vcf_path, samples, patient, canonical, knowledge):
     """Yield one output row (dict) per variant × sample of the annotated VCF."""
     with pysam.VariantFile(vcf_path) as vcf:
-        present = set(vcf.header.samples)
-        missing = [s["sample_id"] for s in samples if s["sample_id"] not in present]
+        in_vcf = set(vcf.header.samples)
+        missing = [s["sample_id"] for s in samples if s["sample_id"] not in in_vcf]
         if missing:
             raise ValueError(f"{vcf_path} lacks samples {missing}")
-        for record in vcf:  # biallelic after bcftools norm -m -both
-            csq = pick_consequence(record.info.get("BCSQ"), canonical)
+        records = [(r, pick_consequence(r.info.get("BCSQ"), canonical)) for r in vcf]
+        present = [("snv", c["gene"], c["protein"]) for _, c in records if c["protein"]]
+        for record, csq in records:  # biallelic after bcftools norm -m -both
             origin = record.info.get("ORIGIN") or ""
-            resistance = resistance_text(markers, csq["gene"], csq["protein"])
+            resistance = resistance_text(knowledge, csq["gene"], csq["protein"], present)
             for sample in samples:
                 sid = sample["sample_id"]
                 yield {
@@ -179,6 +185,7 @@ def tabulate(vcf_path, samples, patient, canonical, markers):
                     "status": _sample_value(record, sid, "ST") or "",
                     "origin": origin,
                     "resistance": resistance,
+                    "knowledge_version": knowledge.version,
                 }
 
 

@@ -295,6 +295,7 @@ def write_knowledge(rows, path, source: str, release_date: str, counts: dict) ->
         "scripts/resistance_timeline/io/civic.py (mapping rules in its docstring).",
         f"Source: {source} (CIViC, CC0 public domain)",
         f"CIViC release date: {release_date}",
+        f"version: CIViC {release_date}",
         f"Counts: {counts['input']} evidence rows read, {counts['predictive']} predictive and "
         f"accepted, {counts['kept']} with a mapped effect, Supports direction and a simple "
         f"profile, {len(rows)} output rows over {genes} genes",

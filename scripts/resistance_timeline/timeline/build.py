@@ -3,7 +3,7 @@ gather_cohort_events)."""
 
 from dataclasses import dataclass, field
 
-from resistance_timeline.io.knowledge import load_markers
+from resistance_timeline.io.knowledge import load_knowledge
 from resistance_timeline.io.tables import read_tsv, write_tsv
 from resistance_timeline.timeline.classify import classify
 from resistance_timeline.timeline.events_dna import cnv_rows, variant_rows
@@ -13,14 +13,14 @@ from resistance_timeline.timeline.events_rna import (
     fusion_rows,
     pathway_rows,
 )
-from resistance_timeline.timeline.matching import knowledge_rows, knowledge_text, relevance
+from resistance_timeline.timeline.matching import KNOWLEDGE_COLUMNS, event_knowledge
 from resistance_timeline.timeline.rows import TIMELINE_COLUMNS, Patient, fmt
 
 EVENT_KEY = ["patient_id", "event_type", "gene", "event"]
 EVENT_COLUMNS = [
     *EVENT_KEY,
     *["first_day_detected", "last_day_detected", "classification", "reason"],
-    *["acquired_on", "lost_on", "knowledge", "relevance"],
+    *["acquired_on", "lost_on", *KNOWLEDGE_COLUMNS],
 ]
 CBIOPORTAL_COLUMNS = [
     *["PATIENT_ID", "START_DATE", "STOP_DATE", "EVENT_TYPE", "TREATMENT_TYPE", "SUBTYPE"],
@@ -86,20 +86,15 @@ def grouped(rows):
     return events
 
 
-def event_rows(rows, markers, patient):
-    """One row per event: its classification, knowledge and relevance."""
+def event_rows(rows, knowledge, patient):
+    """One row per event: its classification and knowledge (timeline.matching)."""
     out = []
-    for key, mine in grouped(rows).items():
+    events = grouped(rows)
+    present = [key[1:] for key in events]  # for knowledge rows that need several events
+    for key, mine in events.items():
         classified = classify(mine)
-        matched = knowledge_rows(markers, *key[1:])
-        out.append(
-            {
-                **dict(zip(EVENT_KEY, key)),
-                **classified,
-                "knowledge": knowledge_text(matched),
-                "relevance": relevance(matched, classified, patient.lines),
-            }
-        )
+        found = event_knowledge(knowledge, key[1:], classified, patient.lines, present)
+        out.append({**dict(zip(EVENT_KEY, key)), **classified, **found})
     return out
 
 
@@ -170,11 +165,12 @@ def build_patient(patient_id, samples, treatments, settings, tables, markers):
     return rows, events, wide_rows(rows, events, patient), cbioportal_rows(patient)
 
 
-def write_patient(patient_id, samples, treatments, settings, inputs, markers_path, outputs):
-    """Read the rule's inputs (``inputs``: lists of 0/1 path per table), write the four
-    tables (``outputs``: timeline, events, wide, cbioportal paths); returns the events."""
+def write_patient(patient_id, samples, treatments, settings, inputs, knowledge_files, outputs):
+    """Read the rule's inputs (``inputs``: lists of 0/1 path per table; ``knowledge_files``:
+    the knowledge tables, io.knowledge.load_knowledge's arguments), write the four tables
+    (``outputs``: timeline, events, wide, cbioportal paths); returns the events."""
     tables = Tables.read(**inputs)
-    markers = load_markers(markers_path)
+    markers = load_knowledge(**knowledge_files)
     rows, events, (wide, wide_columns), cbio = build_patient(
         patient_id, samples, treatments, settings, tables, markers
     )

@@ -100,24 +100,43 @@ def test_canonical_rule_tag_then_longest_cds(tmp_path):
     assert pick_consequence(("@1001", "bad|x"), canonical)["transcript"] == ""
 
 
-def test_resistance_text_matches_gene_and_change_any_gene(tmp_path):
+KB_HEADER = (
+    "# version: test 2026-12-01\n"
+    "gene\talteration\tdrug\teffect\tevidence\tevidence_level\tdisease\tsource\tnote\n"
+)
+
+
+def small_kb(tmp_path):
     kb = tmp_path / "kb.tsv"
     kb.write_text(
-        "# comment\n"
-        "gene\talteration\tdrug\teffect\tevidence\tnote\n"
-        "ALK\tL1196Q\talectinib\tresistance\tDOI:10.2147/OTT.S270481\tseed\n"
-        "ALK\tL1196Q\tceritinib\tresponse\tDOI:10.2147/OTT.S270481\tseed\n"
-        "XYZ1\tA2B\tdrugx\tsensitivity\tPMID:1\tany gene works\n"
+        KB_HEADER
+        + "ALK\tL1196Q\talectinib\tresistance\tDOI:10.2147/OTT.S270481\tC\tIMT\tseed\tx\n"
+        + "ALK\tL1196Q\tceritinib\tresponse\tDOI:10.2147/OTT.S270481\tC\tIMT\tseed\tx\n"
+        + "XYZ1\tA2C\tdrugx\tsensitivity\tPMID:1\tD\tany\tseed\tany gene works\n"
+        + "ALK\tL1196\tdrugy\tsensitivity\tPMID:2\tD\tany\tseed\tcodon row\n"
+        + "ALK\tC1156Y+L1196Q\tdrugz\tresistance\tPMID:3\tD\tany\tseed\tcompound row\n"
     )
-    markers = load_markers(str(kb))
+    return load_markers(str(kb))
+
+
+def test_resistance_text_matches_gene_and_change_any_gene(tmp_path):
+    markers = small_kb(tmp_path)
     text = resistance_text(markers, "ALK", "p.L1196Q")
     assert text == (
         "alectinib: resistance (DOI:10.2147/OTT.S270481); "
-        "ceritinib: response (DOI:10.2147/OTT.S270481)"
+        "ceritinib: response (DOI:10.2147/OTT.S270481); "
+        "drugy: sensitivity (PMID:2) [codon L1196]"
     )
-    assert resistance_text(markers, "XYZ1", "p.A2B") == "drugx: sensitivity (PMID:1)"
-    assert resistance_text(markers, "ALK", "p.L1196M") == ""
+    assert resistance_text(markers, "XYZ1", "p.A2C") == "drugx: sensitivity (PMID:1)"
+    codon = "drugy: sensitivity (PMID:2) [codon L1196]"
+    assert resistance_text(markers, "ALK", "p.L1196M") == codon
+    assert resistance_text(markers, "ALK", "p.L1198F") == ""
     assert resistance_text(markers, "", "") == ""
+    # a compound row needs every part among the patient's variants
+    both = [("snv", "ALK", "p.C1156Y"), ("snv", "ALK", "p.L1196Q")]
+    assert "drugz: resistance (PMID:3) [compound C1156Y+L1196Q]" in resistance_text(
+        markers, "ALK", "p.L1196Q", both
+    )
 
 
 def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
@@ -157,12 +176,16 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
         {"sample_id": "T", "material": "tumor", "day": 30},
     ]
     out_tsv = tmp_path / "v.tsv"
-    write_table(tabulate(path, samples, "P1", {"T1"}, {}), out_tsv)
+    kb = small_kb(tmp_path)
+    write_table(tabulate(path, samples, "P1", {"T1"}, kb), out_tsv)
     lines = [line.split("\t") for line in out_tsv.read_text().splitlines()]
-    assert len(lines) == 5 and len(lines[0]) == 22
+    assert len(lines) == 5 and len(lines[0]) == 23
     rows = [dict(zip(lines[0], line, strict=True)) for line in lines[1:]]
     assert rows[0]["vaf"] == rows[0]["detection_limit"] == "" and rows[0]["ref_reads"] == "2"
     assert rows[0]["status"] == "not_covered" and rows[0]["protein"] == "p.L1196Q"
+    assert rows[0]["resistance"].startswith("alectinib: resistance (DOI:10.2147/OTT.S270481)")
+    assert rows[0]["knowledge_version"] == kb.version
+    assert kb.version.startswith("test 2026-12-01; sha256:")
     t = rows[1]
     # float32 values as the VCF holds them, rounded to 4 digits (below 1e-3: 4 significant)
     assert (t["vaf"], t["vaf_low"], t["vaf_high"], t["detection_limit"]) == (
@@ -176,4 +199,4 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
     assert sv["alt"] == "<DEL>" and sv["ref_reads"] == sv["depth"] == sv["status"] == ""
     assert sv["gene"] == sv["origin"] == "" and sv["day"] == "0"
     with pytest.raises(ValueError, match="lacks samples"):
-        list(tabulate(path, [{"sample_id": "X", "material": "tumor", "day": 1}], "P1", set(), {}))
+        list(tabulate(path, [{"sample_id": "X", "material": "tumor", "day": 1}], "P1", set(), kb))

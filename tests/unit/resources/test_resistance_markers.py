@@ -7,8 +7,11 @@ import pytest
 from helpers import REPO
 
 TABLE = REPO / "resources" / "resistance_markers.tsv"
-COLUMNS = ["gene", "alteration", "drug", "effect", "evidence", "note"]
-EFFECTS = {"resistance", "sensitivity", "response"}
+COLUMNS = [
+    *("gene", "alteration", "drug", "effect", "evidence", "evidence_level", "disease", "source"),
+    "note",
+]
+EFFECTS = {"resistance", "sensitivity", "response", "no_response"}
 EVIDENCE = re.compile(r"^(PMID:\d+|DOI:10\.\S+)(;(PMID:\d+|DOI:10\.\S+))*$")
 PROTEIN = r"[ACDEFGHIKLMNPQRSTVWY]\d+[ACDEFGHIKLMNPQRSTVWY*]"
 SINGLE = re.compile(rf"^{PROTEIN}$")
@@ -33,7 +36,7 @@ def read_table():
             if header is None:
                 header = fields
                 continue
-            assert len(fields) == len(COLUMNS), f"line {number}: {len(fields)} columns, want 6"
+            assert len(fields) == len(COLUMNS), f"line {number}: {len(fields)} columns, want 9"
             rows.append(dict(zip(COLUMNS, fields), line=number))
     return comments, header, rows
 
@@ -59,7 +62,7 @@ def test_header_block_and_header_row():
 def test_rows_present_and_no_empty_required_field():
     assert len(ROWS) >= 40
     for row in ROWS:
-        for column in ("gene", "alteration", "drug", "effect", "evidence"):
+        for column in COLUMNS[:-1]:
             assert row[column].strip() == row[column] and row[column], (row["line"], column)
         assert row["note"].strip(), row["line"]
 
@@ -70,6 +73,8 @@ def test_effect_gene_drug_evidence_forms():
         assert GENE.match(row["gene"]), row
         assert DRUG.match(row["drug"]), row
         assert EVIDENCE.match(row["evidence"]), row
+        assert row["evidence_level"] in {"A", "B", "C", "D", "E"}, row
+        assert row["source"] in ("seed 2026-11-21", "seed 2026-12-01"), row
 
 
 def classify(alteration):

@@ -1,0 +1,125 @@
+"""Drug names: one lower-case generic name per drug, with synonyms (brand names, codes) and
+classes, read from ``resources/knowledge/drugs.tsv`` (config ``knowledge: drugs``).
+
+``Drugs.normalize`` turns a treatment-sheet or knowledge-base drug text into generic names:
+"Tagrisso" -> ("osimertinib",), "Imatinib Mesylate" -> ("imatinib",), a regimen
+"Dabrafenib + Trametinib" -> ("dabrafenib", "trametinib"); a name the table does not know stays
+as written, in lower case. ``Drugs.relation`` says how a knowledge-base row's drug concerns a
+drug the patient got: the same drug, a class the drug belongs to ("EGFR TKI"), or neither.
+
+Own code, not a library: the drug dictionaries that exist (e.g. the NCI Thesaurus, DrugBank,
+ChEMBL) are large downloads or need an online service; this small table covers the targeted
+therapies of the knowledge base and is checked by tests/unit/io/test_drugs.py.
+"""
+
+import re
+from dataclasses import dataclass
+
+from resistance_timeline.io.knowledge_format import KnowledgeFormatError, read_rows
+
+DRUG_COLUMNS = ("drug", "synonyms", "classes")
+# salt or ester words written after a generic name ("imatinib mesylate")
+SALTS = {
+    *("mesylate", "dimesylate", "bismesylate", "hydrochloride", "dihydrochloride", "hcl"),
+    *("tosylate", "ditosylate", "maleate", "malate", "citrate", "sulfate", "phosphate"),
+    *("besylate", "acetate", "tartrate", "sodium", "potassium"),
+}
+SEPARATOR = re.compile(r"\s*\+\s*")
+
+
+def name_key(text: str) -> str:
+    """A name as the table compares it: lower case, a trailing salt word dropped, spaces and
+    hyphens removed ("Imatinib Mesylate" -> "imatinib", "AMG 510" -> "amg510")."""
+    words = text.strip().lower().replace("®", "").split()
+    if len(words) > 1 and words[-1] in SALTS:
+        words = words[:-1]
+    return re.sub(r"[\s\-]", "", " ".join(words))
+
+
+@dataclass(frozen=True)
+class Drug:
+    name: str
+    synonyms: tuple[str, ...]
+    classes: tuple[str, ...]
+
+
+class Drugs:
+    """The drug table: names -> generic name, and each drug's classes."""
+
+    def __init__(self, drugs=(), version=""):
+        self.drugs = {d.name: d for d in drugs}
+        self.version = version
+        self._names = {}
+        for d in drugs:
+            for alias in (d.name, *d.synonyms):
+                self._names.setdefault(name_key(alias), d.name)
+        self._classes = {name_key(c): c for d in drugs for c in d.classes}
+        for d in drugs:  # a class row: the class and its synonyms name the class
+            if d.classes == (d.name,):
+                self._classes.update({name_key(a): d.name for a in (d.name, *d.synonyms)})
+                self._names = {k: v for k, v in self._names.items() if v != d.name}
+
+    def generic(self, name: str) -> str:
+        """One drug name as its generic name ("Xalkori" -> "crizotinib"); a drug class as the
+        table writes it ("egfr tki" -> "EGFR TKI"); else the name in lower case."""
+        key = name_key(name)
+        if key in self._names:
+            return self._names[key]
+        if key in self._classes:
+            return self._classes[key]
+        return " ".join(name.strip().lower().split())
+
+    def normalize(self, text: str) -> tuple[str, ...]:
+        """The generic names of a drug or regimen text ("a + b"), each once, in order."""
+        parts = [self.generic(p) for p in SEPARATOR.split(text or "") if p.strip()]
+        return tuple(dict.fromkeys(parts))
+
+    def classes(self, name: str) -> tuple[str, ...]:
+        """The classes of a generic name (none for unknown names)."""
+        drug = self.drugs.get(name)
+        return drug.classes if drug and drug.classes != (name,) else ()
+
+    def is_class(self, name: str) -> bool:
+        """Whether a name is a drug class of the table ("EGFR TKI")."""
+        return name_key(name) in self._classes and name_key(name) not in self._names
+
+    def relation(self, row_drugs, given) -> str:
+        """How a knowledge row's drugs (generic names; a combination needs every one) concern
+        the drugs a patient got (``given``, generic names of one line or several):
+        'same' (each row drug was given), 'class' (each is given or a class of a given drug,
+        at least one by class), else ''."""
+        given = set(given)
+        if not row_drugs:
+            return ""
+        how = []
+        for drug in row_drugs:
+            if drug in given:
+                how.append("same")
+            elif any(drug in self.classes(g) for g in given):
+                how.append("class")
+            else:
+                return ""
+        return "class" if "class" in how else "same"
+
+
+def load_drugs(path) -> Drugs:
+    """The drug table of ``path`` (see resources/knowledge/README.md); KnowledgeFormatError
+    naming file, line and column for a malformed row or a name given to two drugs."""
+    rows, version = read_rows(path, DRUG_COLUMNS, DRUG_COLUMNS)
+    drugs, owner = [], {}
+    for line, row in rows:
+        name = row["drug"].strip()
+        synonyms = tuple(s.strip() for s in row["synonyms"].split("|") if s.strip())
+        classes = tuple(c.strip() for c in row["classes"].split("|") if c.strip())
+        if not name or (name != name.lower() and classes != (name,)):
+            raise KnowledgeFormatError(path, line, "drug", f"{name!r} is not a lower-case name")
+        for alias in (name, *synonyms):
+            key = name_key(alias)
+            if owner.get(key, name) != name:
+                column = "drug" if alias == name else "synonyms"
+                raise KnowledgeFormatError(
+                    path, line, column, f"{alias!r} is already a name of {owner[key]!r}"
+                )
+            owner[key] = name
+        drugs.append(Drug(name, synonyms, classes))
+    return Drugs(drugs, version)
