@@ -128,7 +128,7 @@ def test_slurm_outputs_equal_the_local_run(slurm_run, demo_results):
     for target in TARGETS:
         on_slurm = pd.read_csv(work / target, sep="\t")
         local = pd.read_csv(demo_results.parent / target, sep="\t")
-        assert len(on_slurm) > 10, target
+        assert len(on_slurm) >= 3, target  # 3 sample pairs; 228 variant rows
         pd.testing.assert_frame_equal(on_slurm, local, check_exact=True, obj=target)
 
 
