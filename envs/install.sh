@@ -93,11 +93,19 @@ demo)
     echo "install.sh: demo done; outputs are under results/ (see README.md), the report is results/report.html."
     ;;
 test)
-    # the report test opens the HTML report in headless Chromium
-    if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ "${RT_SKIP_APT:-0}" != 1 ]; then
-        echo "install.sh: installing Debian's chromium for the report test"
+    # the report test opens the HTML report in headless Chromium; the SLURM test stands up a
+    # single-node cluster (munge, slurmctld, slurmd; started by the test, not as services)
+    test_packages=""
+    command -v chromium >/dev/null 2>&1 || test_packages="chromium"
+    for cmd in slurmctld slurmd sbatch munged; do
+        command -v "$cmd" >/dev/null 2>&1 || test_packages="$test_packages slurmctld slurmd slurm-client munge"
+    done
+    if [ -n "$test_packages" ] && [ "$(id -u)" = 0 ] && [ "${RT_SKIP_APT:-0}" != 1 ]; then
+        test_packages=$(echo $test_packages | tr ' ' '\n' | sort -u | tr '\n' ' ')
+        echo "install.sh: installing Debian packages for the tests: $test_packages"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+        # shellcheck disable=SC2086
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $test_packages >/dev/null
     fi
     python resources/demo/make_demo_cohort.py --if-missing
     python -m pytest -ra tests

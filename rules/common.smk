@@ -6,8 +6,10 @@ import glob
 import os
 import sys
 
-# the one place the import path is set: the package beside the rule scripts
-sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
+# The workflow's own folder (workflow.basedir is the importing lab's when it is used as a
+# module); the one place the import path is set: the package beside the rule scripts.
+WORKFLOW_DIR = os.path.dirname(str(workflow.current_basedir))
+sys.path.insert(0, os.path.join(WORKFLOW_DIR, "scripts"))
 from resistance_timeline.setup.config import (  # noqa: E402
     ConfigError,
     load_config,
@@ -18,7 +20,7 @@ from resistance_timeline.setup.cohort import Cohort  # noqa: E402
 from resistance_timeline.setup import star_index  # noqa: E402
 from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
 
-SCHEMAS = os.path.join(workflow.basedir, "config", "schemas")
+SCHEMAS = os.path.join(WORKFLOW_DIR, "config", "schemas")
 
 
 def _stop(title, problems):
@@ -35,7 +37,7 @@ try:
     CONFIG_NAME = load_config(
         config,
         [str(f) for f in workflow.overwrite_configfiles],
-        os.path.join(workflow.basedir, "config", "config.yaml"),
+        os.path.join(WORKFLOW_DIR, "config", "config.yaml"),
     )
 except ConfigError as error:
     _stop("the configuration is invalid", error.problems)
@@ -56,10 +58,10 @@ except SheetError as error:
 # The knowledge base's files (config 'knowledge'), as every rule that matches events takes them.
 KNOWLEDGE = {
     "knowledge": [
-        shipped_file(p, workflow.basedir) for p in config["knowledge"]["sources"]
+        shipped_file(p, WORKFLOW_DIR) for p in config["knowledge"]["sources"]
     ],
-    "drugs": shipped_file(config["knowledge"]["drugs"], workflow.basedir),
-    "regions": shipped_file(config["knowledge"]["regions"], workflow.basedir),
+    "drugs": shipped_file(config["knowledge"]["drugs"], WORKFLOW_DIR),
+    "regions": shipped_file(config["knowledge"]["regions"], WORKFLOW_DIR),
 }
 _missing = [
     f"{CONFIG_NAME}, key 'knowledge.{key}': file not found: {path}"

@@ -19,7 +19,7 @@ CONTRASTS = plan_contrasts(
 PATIENT_CONTRASTS = "results/expression/{patient}.contrasts.tsv"
 COHORT_CONTRAST = "results/expression/cohort.{contrast}.tsv"
 GENE_SETS = sorted(
-    glob.glob(os.path.join(workflow.basedir, "resources", "gene_sets", "*.tsv"))
+    glob.glob(os.path.join(WORKFLOW_DIR, "resources", "gene_sets", "*.tsv"))
 )
 
 

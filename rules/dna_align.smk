@@ -15,10 +15,10 @@ rule align_reads:
         "benchmarks/align_reads/{patient}/{sample}.{unit}.tsv"
     conda:
         "../envs/bwa.yaml"
-    threads: 2
+    threads: 8
     resources:
-        mem_mb=grow_with_attempt(8000),
-        runtime=240,
+        mem_mb=grow_with_attempt(12000),
+        runtime=480,
     params:
         read_group=get_read_group,
         extra=config["alignment"]["bwa_extra"],
@@ -42,7 +42,7 @@ rule import_dna_bam:
         "benchmarks/import_dna_bam/{patient}/{sample}.{unit}.tsv"
     conda:
         "../envs/samtools.yaml"
-    threads: 2
+    threads: 4
     resources:
         mem_mb=grow_with_attempt(4000),
         runtime=240,
@@ -70,10 +70,10 @@ rule mark_duplicates:
         "benchmarks/mark_duplicates/{patient}/{sample}.tsv"
     conda:
         "../envs/samtools.yaml"
-    threads: 2
+    threads: 4
     resources:
         mem_mb=grow_with_attempt(4000),
-        runtime=120,
+        runtime=240,
     shell:
         "(samtools merge -u -o - {input}"
         " | samtools markdup -c -@ {threads} -T {output.bam}.tmp -f {output.stats} - {output.bam}"
@@ -96,9 +96,9 @@ rule measure_coverage:
         "benchmarks/measure_coverage/{patient}/{sample}.tsv"
     conda:
         "../envs/mosdepth.yaml"
-    threads: 2
+    threads: 4
     resources:
-        mem_mb=2000,
+        mem_mb=grow_with_attempt(4000),
         runtime=60,
     params:
         prefix=get_mosdepth_prefix,

@@ -20,8 +20,8 @@ rule prepare_cnv_bins:
         "../envs/cnvkit.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=60,
+        mem_mb=grow_with_attempt(8000),
+        runtime=120,
     params:
         gap=config["cnv"]["access_min_gap"],
         target_size=config["cnv"]["target_avg_size"],
@@ -50,10 +50,10 @@ rule measure_bin_coverage:
         "benchmarks/measure_bin_coverage/{patient}/{sample}.tsv"
     conda:
         "../envs/cnvkit.yaml"
-    threads: 2
+    threads: 4
     resources:
-        mem_mb=grow_with_attempt(2000),
-        runtime=120,
+        mem_mb=grow_with_attempt(4000),
+        runtime=240,
     params:
         min_mapq=config["cnv"]["min_mapq"],
     shell:

@@ -74,7 +74,7 @@ rule genotype_timepoints:
         "../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=grow_with_attempt(2000),
+        mem_mb=grow_with_attempt(4000),
         runtime=240,
     params:
         samples=get_patient_wes_samples,
@@ -126,7 +126,7 @@ rule tabulate_variants:
         "../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=grow_with_attempt(4000),
         runtime=30,
     params:
         patient="{patient}",
@@ -155,3 +155,8 @@ rule check_sample_identity:
         settings=config["identity"],
     script:
         "../scripts/check_sample_identity.py"
+
+
+# quick table work: run on the submitting host, not as cluster jobs
+localrules:
+    check_sample_identity,

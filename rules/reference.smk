@@ -2,6 +2,11 @@
 # indexes, and the capture targets sorted and merged.
 
 
+# quick table work: run on the submitting host, not as cluster jobs
+localrules:
+    prepare_targets,
+
+
 rule prepare_reference:
     input:
         config["reference"]["fasta"],
@@ -38,8 +43,8 @@ rule index_reference_bwa:
         "../envs/bwa.yaml"
     threads: 1
     resources:
-        mem_mb=6000,
-        runtime=120,
+        mem_mb=grow_with_attempt(8000),
+        runtime=240,
     shell:
         "bwa index {input} 2> {log}"
 

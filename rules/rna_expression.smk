@@ -17,7 +17,7 @@ rule build_count_matrix:
         "../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=grow_with_attempt(4000),
         runtime=30,
     params:
         samples=rna_sample_ids(),

@@ -2,6 +2,11 @@
 # patient; kinase 3'-to-5' expression imbalance as independent evidence.
 
 
+# quick table work: run on the submitting host, not as cluster jobs
+localrules:
+    gather_kinase_imbalance,
+
+
 rule call_fusions:
     input:
         unpack(get_rna_bam),
@@ -67,7 +72,7 @@ rule track_fusions:
         "../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=grow_with_attempt(4000),
         runtime=30,
     params:
         patient="{patient}",

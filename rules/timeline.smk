@@ -2,6 +2,11 @@
 # over its samples and lines of therapy, classified and matched to the knowledge base.
 
 
+# quick table work: run on the submitting host, not as cluster jobs
+localrules:
+    gather_cohort_events,
+
+
 rule build_timeline:
     input:
         unpack(get_timeline_tables),
