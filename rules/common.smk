@@ -17,6 +17,7 @@ from resistance_timeline.setup.config import (  # noqa: E402
 from resistance_timeline.setup.cohort import Cohort  # noqa: E402
 from resistance_timeline.setup import star_index  # noqa: E402
 from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
+from resistance_timeline.setup.reference_files import check_markers  # noqa: E402
 
 SCHEMAS = os.path.join(workflow.basedir, "config", "schemas")
 
@@ -59,6 +60,8 @@ if not os.path.isfile(MARKERS):
         "the configuration is invalid",
         [f"{CONFIG_NAME}, key 'resistance_markers': file not found: {MARKERS}"],
     )
+if marker_problems := check_markers(MARKERS, CONFIG_NAME):
+    _stop("the knowledge base is invalid", marker_problems)
 
 COHORT = Cohort(SHEETS)
 SAMPLES, UNITS, PATIENTS = COHORT.samples, COHORT.units, COHORT.patients
