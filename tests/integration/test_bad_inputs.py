@@ -65,6 +65,7 @@ def test_data_error_fails_its_job_and_keep_going_finishes_the_other_patient(proj
     )
     assert "read 3 (line 9) is 'r2'" in result.stderr  # the reason on the console too
     assert not (project.root / fastp_json("P2", "P2-T0")).exists()
+    assert not (project.root / "results/qc/reads/P2/P2-T0.L1.pairs.tsv").exists()
     for target in targets[:2]:  # the other units, of both patients, were trimmed: 4 pairs each
         report = json.loads((project.root / target).read_text())
         assert report["summary"]["before_filtering"]["total_reads"] == 8, target

@@ -158,3 +158,13 @@ def test_knowledge_base_without_its_columns(tmp_path):
 
 def test_shipped_knowledge_base_passes():
     assert check_markers(str(REPO / "resources" / "resistance_markers.tsv")) == []
+
+
+@bad_input("fasta-not-fasta")
+def test_reference_fasta_without_sequences(project):
+    project.write("ref/genome.fa", "ACGT\n")  # no '>' header line
+    msg = only_problem(project)
+    assert msg == (
+        f"config.yaml, key 'reference: fasta': {project.root}/ref/genome.fa holds no sequence "
+        "(no '>' line)"
+    )
