@@ -54,7 +54,8 @@ class FileFacts:
 
 def check_unit_files(units, facts=None):
     """Every FASTQ/BAM exists, is readable and not empty; FASTQs are gzip, start with a FASTQ
-    record and are whole; BAM/CRAM magic bytes; fq1 and fq2 differ, and no file is given twice.
+    record and are whole; BAM/CRAM magic bytes; fq1 and fq2 differ, and no FASTQ is given
+    twice.
     """
     facts = facts or FileFacts()
     problems, seen = [], {}
@@ -64,10 +65,10 @@ def check_unit_files(units, facts=None):
             if not path:
                 continue
             real = os.path.realpath(path)
-            if real in seen:
+            if column != "bam" and real in seen:  # a BAM may serve two samples (a swap test)
                 problems.append(
                     f"{row.where(column)}: {path} is already given on {seen[real]}; every "
-                    "unit needs its own files (fq1 and fq2 are the two mates of one run)"
+                    "unit needs its own FASTQs (fq1 and fq2 are the two mates of one run)"
                 )
                 continue
             seen[real] = f"line {row.line}, column '{column}'"

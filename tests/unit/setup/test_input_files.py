@@ -110,7 +110,7 @@ def test_same_fastq_for_two_samples(project):
     project.edit("units.tsv", "reads/P1-T1.R1.fastq.gz", "reads/P1-T0.R1.fastq.gz")
     msg = only_problem(project)
     assert "units.tsv, line 4 (sample P1-T1), column 'fq1': " in msg
-    assert "is already given on line 3, column 'fq1'; every unit needs its own files" in msg
+    assert "is already given on line 3, column 'fq1'; every unit needs its own FASTQs" in msg
 
 
 def test_file_facts_remembered_until_the_file_changes(tmp_path):
