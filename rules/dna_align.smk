@@ -51,7 +51,7 @@ rule import_dna_bam:
     shell:
         # no realignment: mates are regrouped to add markdup's mate tags, and every read
         # gets this unit's read group so the sample name is the sheet's
-        "(samtools collate -O -u --reference {input.fasta} {input.bam}"
+        "(samtools collate -O -u --reference {input.fasta} {input.bam:q}"
         " | samtools fixmate -m -u - -"
         " | samtools addreplacerg -m overwrite_all -r '{params.read_group}' -u -o - -"
         " | samtools sort -@ {threads} -m 512M -T {output}.tmp -o {output} -) 2> {log}"

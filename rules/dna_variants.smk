@@ -105,7 +105,7 @@ rule annotate_variants:
     shell:
         # --local-csq: each variant on its own. Variants of different timepoints or clones are
         # not one haplotype, and haplotype-aware csq would renumber the protein across them.
-        "(bcftools csq --local-csq -f {input.fasta} -g {input.gff3} --force"
+        "(bcftools csq --local-csq -f {input.fasta} -g {input.gff3:q} --force"
         " -Oz -o {output.vcf} {input.vcf}"
         " && bcftools index -t {output.vcf}) 2> {log}"
 

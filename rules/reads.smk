@@ -1,9 +1,31 @@
 # Per-unit read preparation: integrity check, adapter and quality trimming with fastp.
 
 
+rule check_read_pairs:
+    input:
+        unpack(get_fastq),
+    output:
+        "results/qc/reads/{patient}/{sample}.{unit}.pairs.tsv",
+    log:
+        "logs/check_read_pairs/{patient}/{sample}.{unit}.log",
+    benchmark:
+        "benchmarks/check_read_pairs/{patient}/{sample}.{unit}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=60,
+    script:
+        # both files read to the end side by side: a truncated gzip, mates of different
+        # lengths or names out of step stop the unit here, with the reason in the log
+        "../scripts/check_read_pairs.py"
+
+
 rule trim_reads:
     input:
         unpack(get_fastq),
+        pairs=rules.check_read_pairs.output[0],
     output:
         r1=temp("results/reads/{patient}/{sample}.{unit}.R1.fastq.gz"),
         r2=temp("results/reads/{patient}/{sample}.{unit}.R2.fastq.gz"),
@@ -22,12 +44,7 @@ rule trim_reads:
     params:
         extra=config["reads"]["fastp_extra"],
     shell:
-        # A truncated or corrupt gzip stops the unit here with the file named, instead of
-        # fastp quietly keeping the reads read before the damage.
-        "(for fq in {input.r1:q} {input.r2:q}; do"
-        '   gzip -t "$fq" || {{ echo "ERROR: $fq is not a valid gzip file (truncated or'
-        ' corrupt); unit {wildcards.unit} of sample {wildcards.sample}"; exit 1; }};'
-        " done;"
-        " fastp --in1 {input.r1:q} --in2 {input.r2:q} --out1 {output.r1} --out2 {output.r2}"
+        # the FASTQ paths are the user's (units.tsv): quoted, as they may hold any character
+        "fastp --in1 {input.r1:q} --in2 {input.r2:q} --out1 {output.r1} --out2 {output.r2}"
         " --json {output.json} --html {output.html} --thread {threads} {params.extra}"
-        ") > {log} 2>&1"
+        " > {log} 2>&1"

@@ -25,8 +25,8 @@ rule prepare_reference:
         runtime=30,
     shell:
         # gzip/bgzip FASTAs are decompressed so that every tool reads the same plain file
-        "(if gzip -t {input} 2>/dev/null; then gzip -dc {input} > {output.fasta};"
-        " else cp {input} {output.fasta}; fi"
+        "(if gzip -t {input:q} 2>/dev/null; then gzip -dc {input:q} > {output.fasta};"
+        " else cp {input:q} {output.fasta}; fi"
         " && samtools faidx {output.fasta}) 2> {log}"
 
 
@@ -67,7 +67,7 @@ rule prepare_targets:
         runtime=10,
     shell:
         # keep 4 columns (name = gene), sort by contig and start, merge overlapping baits
-        "(grep -v -E '^(#|track|browser)' {input.bed}"
+        "(grep -v -E '^(#|track|browser)' {input.bed:q}"
         ' | awk \'BEGIN{{OFS="\\t"}} {{print $1, $2, $3, (NF >= 4 ? $4 : ".")}}\''
         " | sort -k1,1 -k2,2n"
         " | bedtools merge -c 4 -o distinct -i - > {output}) 2> {log}"

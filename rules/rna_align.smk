@@ -24,7 +24,7 @@ rule build_star_index:
     shell:
         "(mkdir -p {output}"
         " && STAR --runMode genomeGenerate --runThreadN {threads} --genomeDir {output}"
-        " --genomeFastaFiles {input.fasta} --sjdbGTFfile {input.gtf}"
+        " --genomeFastaFiles {input.fasta} --sjdbGTFfile {input.gtf:q}"
         " --sjdbOverhang {params.overhang} --genomeSAindexNbases {params.sa_bases}"
         " --outFileNamePrefix {output}/ --outTmpDir {resources.tmpdir}/star_index_$$"
         ") > {log} 2>&1"
@@ -91,7 +91,7 @@ rule import_rna_bam:
         runtime=120,
     shell:
         # sorted and indexed here whatever order it came in; alignments are not changed
-        "(samtools sort -@ {threads} -m 1G -T {output.bam}.tmp -o {output.bam} {input}"
+        "(samtools sort -@ {threads} -m 1G -T {output.bam}.tmp -o {output.bam} {input:q}"
         " && samtools index {output.bam}) 2> {log}"
 
 

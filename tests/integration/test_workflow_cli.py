@@ -1,6 +1,8 @@
 """The workflow as a user meets it on the command line: bad sheets stop it with a plain
 message (no traceback) before any job, a valid project dry-runs, lint and format are clean."""
 
+from setup_support import bad_input
+
 from helpers import REPO, run_snakemake
 
 
@@ -20,16 +22,20 @@ def test_valid_project_dry_runs_every_stage(project):
     assert "results/align/P1/P1-T1.bam" in out and "results/align/P1/P1-R0.bam" not in out
 
 
+@bad_input("parse-errors-stop-the-run")
 def test_bad_sheet_stops_with_plain_message_before_any_job(project):
     project.edit("samples.tsv", "P1\tP1-T1\t", "P1\tP1 T1\t")
     (project.root / "reads" / "P1-N.R2.fastq.gz").unlink()
-    result = dry_run(project)
-    assert result.returncode != 0
-    err = result.stderr
-    assert "the sample sheets are invalid" in err and "nothing was run" in err
-    assert "samples.tsv, line 4 (sample P1 T1), column 'sample_id'" in err
-    assert "Traceback" not in err and 'File "' not in err
-    assert not (project.root / "results").exists()
+    config = str(project.root / "config.yaml")
+    for mode in (["-n"], ["--cores", "1"]):  # a dry-run, then a real run
+        result = run_snakemake("--configfile", config, *mode, cwd=project.root)
+        assert result.returncode != 0
+        err = result.stderr
+        # the sheets' own problems first; the files are checked once the sheets parse
+        assert "the sample sheets are invalid (1 problem(s)); nothing was run." in err
+        assert "samples.tsv, line 4 (sample P1 T1), column 'sample_id'" in err
+        assert "Traceback" not in err and 'File "' not in err
+        assert not (project.root / "results").exists() and not (project.root / "logs").exists()
 
 
 def test_missing_fastq_named_on_the_command_line(project):
@@ -40,17 +46,21 @@ def test_missing_fastq_named_on_the_command_line(project):
     assert "Traceback" not in result.stderr
 
 
-def test_config_typo_is_named(project):
+def test_config_typo_is_named_with_the_closest_key(project):
     text = (project.root / "config.yaml").read_text()
     project.write("config.yaml", text + "reads:\n  platfrom: ILLUMINA\n")
     result = dry_run(project)
     assert result.returncode != 0
-    assert "config.yaml, key 'reads'" in result.stderr and "platfrom" in result.stderr
+    assert (
+        f"{project.root}/config.yaml, key 'reads': unknown key 'platfrom'; did you mean "
+        "'platform'?" in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
-def test_large_truncated_gzip_stops_its_trim_job_with_the_file_named(project):
-    """FASTQs over the parse-time limit (16 MiB) are fully tested by trim_reads (gzip -t)."""
+@bad_input("fastq-truncated-large")
+def test_large_truncated_gzip_stops_its_unit_job_with_the_file_named(project):
+    """FASTQs over the parse-time limit (16 MiB) are read in full by check_read_pairs."""
     import gzip
     import os
     import random
@@ -81,9 +91,10 @@ def test_large_truncated_gzip_stops_its_trim_job_with_the_file_named(project):
         cwd=project.root,
     )
     assert result.returncode != 0
-    log = (project.root / "logs/trim_reads/P1/P1-T0.L1.log").read_text()
-    assert "is not a valid gzip file (truncated or corrupt); unit L1 of sample P1-T0" in log
-    assert str(path) in log
+    log = (project.root / "logs/check_read_pairs/P1/P1-T0.L1.log").read_text()
+    assert log.startswith(
+        f"ERROR: unit L1 of sample P1-T0: {path} is not a valid gzip file (truncated or corrupt"
+    )
     assert not (project.root / "results/qc/fastp/P1/P1-T0.L1.fastp.json").exists()
 
 

@@ -7,6 +7,7 @@ has none, is named as missing from the user's own file), never a demo value.
 """
 
 import copy
+import difflib
 import os
 
 import jsonschema
@@ -71,10 +72,10 @@ def validate_config(cfg, name, schema_dir=SCHEMA_DIR):
             full = f"{key}: {missing}" if key else missing
             problems.append(f"{name}: required key '{full}' is missing ({what.strip()})")
         elif error.validator == "additionalProperties":
-            allowed = ", ".join(error.schema.get("properties", {}))
-            problems.append(
-                f"{name}, key '{key or '(top level)'}': {error.message}; allowed keys: {allowed}"
-            )
+            problems.extend(_unknown_keys(error, name, key))
+        elif error.validator == "pattern":
+            what = error.schema.get("description", "").strip()
+            problems.append(f"{name}, key '{key}': '{error.instance}' is not valid: {what}")
         else:
             problems.append(f"{name}, key '{key or '(top level)'}': {error.message}")
     if problems:
@@ -84,6 +85,21 @@ def validate_config(cfg, name, schema_dir=SCHEMA_DIR):
     for key in REFERENCE_KEYS:
         reference[key] = reference.get(key) or None
     return cfg
+
+
+def _unknown_keys(error, name, key):
+    """One message per unknown key, with the closest valid key of its section (difflib)."""
+    allowed = list(error.schema.get("properties", {}))
+    known = set(allowed)
+    messages = []
+    for unknown in (k for k in error.instance if k not in known):
+        close = difflib.get_close_matches(str(unknown), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        messages.append(
+            f"{name}, key '{key or '(top level)'}': unknown key '{unknown}'; {hint}"
+            f"allowed keys: {', '.join(allowed)}"
+        )
+    return messages
 
 
 def _section(schema, path):

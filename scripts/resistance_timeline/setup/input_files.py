@@ -1,7 +1,9 @@
-"""Checks of the input files named by the sheets and the configuration, run when the workflow
-is parsed: FASTQs present, readable and whole (gzip), BAM/CRAM units on the reference, and the
-reference, targets and annotation sharing contig names. Each problem names the sheet row or
-config key and says what to do."""
+"""Checks of the unit files named by units.tsv, run when the workflow is parsed: FASTQs present,
+readable, not empty, gzip, FASTQ and whole; BAM/CRAM units present and of their format; no
+file given twice. What the checks read is remembered per file (``FileFacts``). Each problem
+names the sheet row and column and says what to do. The reference files are checked in
+``reference_files``; what only the data shows (mates out of step) by the check_read_pairs job
+(``io.read_pairs``)."""
 
 import gzip
 import json
@@ -51,37 +53,76 @@ class FileFacts:
 
 
 def check_unit_files(units, facts=None):
-    """Every FASTQ/BAM exists and is readable; FASTQs start as gzip; BAM/CRAM magic bytes."""
+    """Every FASTQ/BAM exists, is readable and not empty; FASTQs are gzip, start with a FASTQ
+    record and are whole; BAM/CRAM magic bytes; fq1 and fq2 differ, and no FASTQ is given
+    twice.
+    """
     facts = facts or FileFacts()
-    problems = []
+    problems, seen = [], {}
     for row in units:
         for column in ("fq1", "fq2", "bam"):
             path = row.values.get(column)
             if not path:
                 continue
-            if not os.path.isfile(path):
-                problems.append(f"{row.where(column)}: file not found: {path}")
-                continue
-            if not os.access(path, os.R_OK):
-                problems.append(f"{row.where(column)}: file is not readable: {path}")
-                continue
-            with open(path, "rb") as handle:
-                magic = handle.read(4)
-            if column != "bam" and magic[:2] != b"\x1f\x8b":
+            real = os.path.realpath(path)
+            if column != "bam" and real in seen:  # a BAM may serve two samples (a swap test)
                 problems.append(
-                    f"{row.where(column)}: {path} is not gzip-compressed (FASTQs must be .gz)"
+                    f"{row.where(column)}: {path} is already given on {seen[real]}; every "
+                    "unit needs its own FASTQs (fq1 and fq2 are the two mates of one run)"
                 )
-            elif column != "bam":
-                damage = facts.get(f"gzip<={FULL_GZIP_CHECK_BYTES}", path, gzip_damage)
-                if damage:
-                    problems.append(f"{row.where(column)}: {path} {damage}")
-            elif column == "bam" and magic[:2] != b"\x1f\x8b" and magic != b"CRAM":
-                problems.append(f"{row.where(column)}: {path} is neither a BAM nor a CRAM file")
+                continue
+            seen[real] = f"line {row.line}, column '{column}'"
+            problem = _file_problem(path, column, facts)
+            if problem:
+                problems.append(f"{row.where(column)}: {problem}")
     return problems
 
 
+def _file_problem(path, column, facts):
+    """Why one unit file cannot be used, or None."""
+    if os.path.isdir(path):
+        return f"{path} is a folder, not a file"
+    if not os.path.isfile(path):
+        return f"file not found: {path}"
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(4)
+    except OSError as error:
+        return f"file is not readable ({error.strerror}): {path}"
+    if not magic:
+        return f"{path} is empty (0 bytes); re-copy it from its source"
+    if column == "bam":
+        if magic[:2] != b"\x1f\x8b" and magic != b"CRAM":
+            return f"{path} is neither a BAM nor a CRAM file"
+        return None
+    if magic[:2] != b"\x1f\x8b":
+        return f"{path} is not gzip-compressed (FASTQs must be .gz: gzip or bgzip it)"
+    return facts.get(f"fastq<={FULL_GZIP_CHECK_BYTES}", path, fastq_damage)
+
+
+def fastq_damage(path):
+    """Why a gzip FASTQ is unusable (truncated, no reads, not FASTQ), or None."""
+    damage = gzip_damage(path)
+    if damage:
+        return f"{path} {damage}"
+    try:
+        with gzip.open(path, "rb") as handle:
+            record = [handle.readline() for _ in range(4)]
+    except (EOFError, OSError, zlib.error) as error:
+        return f"{path} is truncated or corrupt ({error}); re-copy it from its source"
+    if not record[0]:
+        return f"{path} holds no reads (it decompresses to nothing)"
+    if not record[0].startswith(b"@") or not record[2].startswith(b"+"):
+        shown = record[0][:40].decode("utf-8", "replace").rstrip()
+        return (
+            f"{path} is not FASTQ: it starts with '{shown}' where a FASTQ record starts "
+            "with '@name', then the bases, '+' and the qualities"
+        )
+    return None
+
+
 # Files up to this size are decompressed completely when the sheets are read; larger ones are
-# tested by the trim_reads job (gzip -t), which reads them anyway.
+# read in full by the check_read_pairs job (io.read_pairs), which names the damage.
 FULL_GZIP_CHECK_BYTES = 16 * 2**20
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
@@ -90,7 +131,7 @@ def gzip_damage(path):
     """Why a gzip FASTQ is unusable ('is truncated ...'), or None when it looks whole.
 
     Small files are decompressed in full; a BGZF file of any size must end with the BGZF
-    end-of-file block. Larger plain-gzip files are left to the trim_reads job.
+    end-of-file block. Larger plain-gzip files are left to the check_read_pairs job.
     """
     size = os.path.getsize(path)
     with open(path, "rb") as handle:
@@ -122,146 +163,3 @@ def first_read_length(fastq, reads=1000):
     except (OSError, EOFError, zlib.error):
         return 0
     return longest
-
-
-FASTA_BLOCK_BYTES = 1 << 24
-
-
-def fasta_contigs(fasta):
-    """Contig name → length from the FASTA's .fai, or by scanning the FASTA when there is none
-    (in 16 MiB binary blocks: about 1 s per GB uncompressed, five times a line-by-line read)."""
-    fai = fasta + ".fai"
-    if os.path.isfile(fai):
-        contigs = {}
-        with open(fai) as handle:
-            for line in handle:
-                name, length = line.split("\t")[:2]
-                contigs[name] = int(length)
-        return contigs
-    opener = gzip.open if fasta.endswith(".gz") else open
-    with opener(fasta, "rb") as handle:
-        return _scan_fasta(handle)
-
-
-def _scan_fasta(handle):
-    """Contig lengths of a FASTA read from a binary handle, in blocks of whole lines."""
-    contigs, name, rest = {}, None, b""
-    while True:
-        chunk = handle.read(FASTA_BLOCK_BYTES)
-        block = rest + chunk
-        if chunk:  # keep a partial last line for the next block
-            cut = block.rfind(b"\n") + 1
-            block, rest = block[:cut], block[cut:]
-        start = 0
-        header = 0 if block.startswith(b">") else _next_header(block, 0)
-        while header >= 0:
-            if name is not None:
-                contigs[name] += _bases(block, start, header)
-            line_end = block.find(b"\n", header)
-            line_end = len(block) if line_end < 0 else line_end
-            words = block[header + 1 : line_end].split(None, 1)
-            name = words[0].decode() if words else ""
-            contigs[name] = 0
-            start = line_end + 1
-            header = _next_header(block, start)
-        if name is not None:
-            contigs[name] += _bases(block, start, len(block))
-        if not chunk:
-            return contigs
-
-
-def _next_header(block, start):
-    """Offset of the next '>' that starts a line at or after ``start`` (which starts a line),
-    or -1."""
-    if block.startswith(b">", start):
-        return start
-    found = block.find(b"\n>", start)
-    return found + 1 if found >= 0 else -1
-
-
-def _bases(block, start, end):
-    """Sequence characters in block[start:end] (line ends not counted; counted in place)."""
-    ends = block.count(b"\n", start, end)
-    if b"\r" in block:  # Windows line ends
-        ends += block.count(b"\r", start, end)
-    return end - start - ends
-
-
-def _feature_contigs(path):
-    """Contig names in column 1 of a BED, GFF3 or GTF file (comments and track lines skipped)."""
-    opener = gzip.open if path.endswith(".gz") else open
-    names = {}
-    with opener(path, "rt") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.startswith(("#", "track", "browser")) or not line.strip():
-                continue
-            names.setdefault(line.split("\t", 1)[0], number)
-    return names
-
-
-def _naming_hint(missing, known):
-    """Suggest the fix when contigs differ only by a 'chr' prefix (chr2 vs 2)."""
-    flipped = {m[3:] if m.startswith("chr") else "chr" + m for m in missing}
-    if flipped & set(known):
-        return (
-            " — the names differ by a 'chr' prefix (e.g. 'chr2' vs '2'): rename the contigs "
-            "of one file so that both use the same convention"
-        )
-    return ""
-
-
-def check_reference(reference, units, facts=None, config_name="config.yaml"):
-    """Reference files exist; targets, annotation and BAM units name only FASTA contigs.
-    Files left out (None) are not checked: the assays that need them are (sheets)."""
-    facts = facts or FileFacts()
-    problems = []
-    for key in ("fasta", "gff3", "gtf", "targets"):
-        path = reference.get(key)
-        if path and not os.path.isfile(path):
-            problems.append(f"{config_name}, key 'reference: {key}': file not found: {path}")
-    fasta = reference.get("fasta")
-    if problems or not fasta:
-        return problems
-    contigs = facts.get("fasta_contigs", fasta, fasta_contigs)
-    for key in ("targets", "gff3", "gtf"):
-        path = reference.get(key)
-        if not path:
-            continue
-        found = facts.get("feature_contigs", path, _feature_contigs)
-        missing = [c for c in found if c not in contigs]
-        if missing:
-            shown = ", ".join(f"'{c}' (line {found[c]})" for c in missing[:5])
-            problems.append(
-                f"{path} (reference: {key}): contigs not in the reference FASTA {fasta}: "
-                f"{shown}{_naming_hint(missing, contigs)}"
-            )
-    for row in units:
-        bam = row.values.get("bam")
-        if bam and os.path.isfile(bam):
-            problems.extend(_check_bam_contigs(row, bam, contigs, fasta))
-    return problems
-
-
-def _check_bam_contigs(row, bam, contigs, fasta):
-    """A BAM/CRAM unit's @SQ lines must match the reference in names and lengths."""
-    import pysam
-
-    try:
-        with pysam.AlignmentFile(bam, reference_filename=fasta) as handle:
-            header = dict(zip(handle.references, handle.lengths))
-    except (ValueError, OSError) as error:
-        return [f"{row.where('bam')}: cannot read {bam}: {error}"]
-    missing = [c for c in header if c not in contigs]
-    if missing:
-        return [
-            f"{row.where('bam')}: {bam} is aligned to contigs not in the reference "
-            f"({', '.join(missing[:5])}){_naming_hint(missing, contigs)}"
-        ]
-    differ = [c for c in header if header[c] != contigs[c]]
-    if differ:
-        c = differ[0]
-        return [
-            f"{row.where('bam')}: {bam} has contig {c} of length {header[c]} but the reference "
-            f"has {contigs[c]}: it was aligned to another assembly; realign from FASTQ"
-        ]
-    return []

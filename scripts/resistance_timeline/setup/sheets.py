@@ -5,22 +5,33 @@ reported before any job runs, all at once, each naming the sheet, the row and th
 
 Checks in three layers:
   * per row, against the JSON schemas in ``config/schemas/`` (types, patterns, enums);
-  * across rows (``check_cohort``): unique ids, units for every sample, one matched normal per
-    patient, distinct timepoints, therapy lines;
-  * the files themselves (``input_files``, with ``check_files``): inputs present, readable
-    and whole, contig names shared by the reference, targets, annotation and BAM units.
+  * across rows (``sheet_rules.check_cohort``): unique ids, units for every sample, one
+    matched normal per patient, distinct timepoints, therapy lines;
+  * the files themselves (``input_files`` and ``reference_files``, with ``check_files``):
+    inputs present, readable and whole, contig names shared by the reference, targets,
+    annotation and BAM units.
+
+Every message names the file, the line as the user sees it in the file (header = line 1,
+comment and blank lines counted), the column, the bad value and what would be valid. The
+catalogue of bad inputs and what each one gets is in config/README.md.
 """
 
 import csv
+import difflib
 import os
 from dataclasses import dataclass, field
 
 import jsonschema
 
 from resistance_timeline.setup.config import load_schema
-from resistance_timeline.setup.input_files import FileFacts, check_reference, check_unit_files
+from resistance_timeline.setup.input_files import FileFacts, check_unit_files
+from resistance_timeline.setup.reference_files import check_reference
+from resistance_timeline.setup.sheet_rules import check_cohort
 
-ID_CHARS = "letters, digits, '_' and '-' (no spaces, dots or slashes), at most 64 characters"
+ID_CHARS = (
+    "ASCII letters, digits, '_' and '-', starting with a letter or digit, at most 64 "
+    "characters (no spaces, dots, slashes or characters such as ; $ ( ) ' \")"
+)
 
 
 class SheetError(Exception):
@@ -84,7 +95,7 @@ def _explain(error, spec):
     if error.validator == "pattern":
         if "A-Za-z0-9" in error.validator_value:
             return f"'{error.instance}' is not a valid identifier: use {ID_CHARS}"
-        return f"'{error.instance}' does not match {error.validator_value}"
+        return f"'{error.instance}' is not valid: {spec.get('description', '').strip()}"
     if error.validator == "enum":
         allowed = " | ".join(map(str, error.validator_value))
         return f"'{error.instance}' is not allowed; use one of: {allowed}"
@@ -93,48 +104,92 @@ def _explain(error, spec):
     return error.message
 
 
+def _sheet_lines(path, sheet_name):
+    """``(numbered lines, problem)``: the sheet's non-blank, non-comment lines with their line
+    number in the file. Windows line ends and a UTF-8 byte-order mark (Excel's "UTF-8" save)
+    are accepted; text in another encoding is named with its line."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [], (
+            f"{sheet_name}: the sheet is UTF-16 text (Excel's 'Unicode Text'); save it as "
+            "'Text (tab-delimited)' or 'UTF-8' instead"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return [], (
+            f"{sheet_name}, line {line}: byte {data[error.start]:#04x} is not UTF-8 text; save "
+            "the sheet as UTF-8 (e.g. Excel: 'UTF-8 (tab-delimited)'; LibreOffice: character "
+            "set 'Unicode (UTF-8)')"
+        )
+    numbered = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
+    return numbered, None
+
+
+def _cells(line):
+    """The tab-separated cells of one line (quotes around a cell, as spreadsheets write them,
+    removed; a line is parsed alone, so a stray quote cannot swallow the next lines)."""
+    return next(csv.reader([line], delimiter="\t"))
+
+
+def _header_problems(header, props, required, where):
+    """Unknown (with the closest allowed name), repeated and missing columns."""
+    problems = []
+    for position, column in enumerate(header):
+        if column not in props:
+            close = difflib.get_close_matches(column, list(props), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(
+                f"{where}, column '{column}': unknown column{hint}; "
+                f"allowed columns are: {', '.join(props)}"
+            )
+        elif column in header[:position]:
+            problems.append(
+                f"{where}, column '{column}': the column appears twice (columns "
+                f"{header.index(column) + 1} and {position + 1}); keep one"
+            )
+    for column in required:
+        if column not in header:
+            problems.append(f"{where}: required column '{column}' is missing")
+    return problems
+
+
 def read_sheet(path, schema, sheet_name, label_column=None):
     """Read one TSV sheet and validate every row against ``schema``.
 
     Blank cells count as absent. Returns ``(rows, problems)``: rows are ``Row`` objects with
     typed values, problems a list of messages naming the sheet, line and column.
     """
-    problems = []
     if not os.path.isfile(path):
         return [], [f"{sheet_name}: file not found: {path}"]
     props = schema["properties"]
     required = schema.get("required", [])
-    with open(path, newline="") as handle:
-        # keep each line's number in the file (comments and blank lines count) for messages
-        numbered = [
-            (number, line)
-            for number, line in enumerate(handle, start=1)
-            if line.strip() and not line.startswith("#")
-        ]
-    lines = [line for _, line in numbered]
-    if not lines:
+    numbered, problem = _sheet_lines(path, sheet_name)
+    if problem:
+        return [], [problem]
+    if not numbered:
         return [], [f"{sheet_name}: the sheet is empty; it needs a header line and rows"]
-    reader = csv.reader(lines, delimiter="\t")
-    header = [h.strip() for h in next(reader)]
-    if len(header) == 1 and ("," in header[0] or " " in header[0]):
+    header_line, header_text = numbered[0]
+    header = [h.strip() for h in _cells(header_text)]
+    where = f"{sheet_name}, line {header_line}"
+    if len(header) == 1 and ("," in header[0] or " " in header[0] or ";" in header[0]):
         return [], [
-            f"{sheet_name}, line 1: the header has one column '{header[0]}'; "
-            "the sheet must be tab-separated"
+            f"{where}: the header has one column '{header[0]}'; the sheet must be "
+            "tab-separated (save it as 'Text (tab-delimited)', not CSV)"
         ]
-    unknown = [h for h in header if h not in props]
-    for column in unknown:
-        problems.append(
-            f"{sheet_name}, line 1, column '{column}': unknown column; "
-            f"allowed columns are: {', '.join(props)}"
-        )
-    for column in required:
-        if column not in header:
-            problems.append(f"{sheet_name}, line 1: required column '{column}' is missing")
+    problems = _header_problems(header, props, required, where)
     if problems:
         return [], problems
     validator = jsonschema.Draft202012Validator(schema)
     rows = []
-    for (line_no, _), cells in zip(numbered[1:], reader):
+    for line_no, text in numbered[1:]:
+        cells = _cells(text)
         row = Row(sheet_name, line_no, {})
         if len(cells) != len(header):
             problems.append(
@@ -142,166 +197,35 @@ def read_sheet(path, schema, sheet_name, label_column=None):
                 "check for missing tabs or spaces used instead of tabs"
             )
             continue
-        raw = {h: c.strip() for h, c in zip(header, cells) if c.strip() != ""}
-        if label_column and label_column in raw:
-            row.label = f"{label_column.split('_')[0]} {raw[label_column]}"
-        typed, cell_problems = {}, []
-        for column, value in raw.items():
-            typed[column], error = _coerce(value, props[column])
-            if error:
-                cell_problems.append(f"{row.where(column)}: {error}")
-        row.values = typed
-        if not cell_problems:
-            for error in validator.iter_errors(typed):
-                column = error.path[0] if error.path else None
-                if error.validator == "required":
-                    column = error.message.split("'")[1]
-                    text = "is empty but required"
-                elif error.validator == "oneOf":
-                    text = "give either both fq1 and fq2 (paired FASTQ) or bam, not both"
-                    column = "fq1/fq2/bam"
-                else:
-                    text = _explain(error, props.get(column, {}))
-                cell_problems.append(f"{row.where(column)}: {text}")
-        problems.extend(cell_problems)
+        problems.extend(_row_problems(row, header, cells, props, validator, label_column))
         rows.append(row)
     return rows, problems
 
 
-def check_cohort(samples, units, treatments, tumor_only=(), config_name="config.yaml"):
-    """Cross-row rules: ids unique, units ↔ samples, one normal, unique timepoints, lines."""
-    by_patient = {}
-    for row in samples:
-        by_patient.setdefault(row.values.get("patient_id"), []).append(row)
-    return (
-        _check_sample_ids(samples)
-        + _check_units(samples, units)
-        + _check_patients(by_patient, tumor_only, config_name)
-        + _check_treatments(treatments, by_patient)
-    )
-
-
-def _check_sample_ids(samples):
-    """Sample ids are unique across samples.tsv."""
-    problems = []
-    seen = {}
-    for row in samples:
-        sid = row.values.get("sample_id")
-        if sid in seen:
-            problems.append(
-                f"{row.where('sample_id')}: sample id '{sid}' is already used on line {seen[sid]}; "
-                "sample ids must be unique across the sheet"
-            )
+def _row_problems(row, header, cells, props, validator, label_column):
+    """Fill ``row.values`` (typed) from its cells; the row's problems, column by column."""
+    raw = {h: c.strip() for h, c in zip(header, cells) if c.strip() != ""}
+    if label_column and label_column in raw:
+        row.label = f"{label_column.split('_')[0]} {raw[label_column]}"
+    typed, problems = {}, []
+    for column, value in raw.items():
+        typed[column], error = _coerce(value, props[column])
+        if error:
+            problems.append(f"{row.where(column)}: {error}")
+    row.values = typed
+    if problems:
+        return problems
+    for error in validator.iter_errors(typed):
+        column = error.path[0] if error.path else None
+        if error.validator == "required":
+            column = error.message.split("'")[1]
+            text = "is empty but required"
+        elif error.validator == "oneOf":
+            text = "give either both fq1 and fq2 (paired FASTQ) or bam, not both"
+            column = "fq1/fq2/bam"
         else:
-            seen[sid] = row.line
-    return problems
-
-
-def _check_units(samples, units):
-    """Every unit names a listed sample, unit ids are unique per sample, every sample has a
-    unit, and an RNA sample is either FASTQ units or one BAM."""
-    problems = []
-    sample_rows = {r.values.get("sample_id"): r for r in samples}
-    unit_keys = {}
-    for row in units:
-        sid, uid = row.values.get("sample_id"), row.values.get("unit_id")
-        if sid not in sample_rows:
-            problems.append(
-                f"{row.where('sample_id')}: sample '{sid}' is not in samples.tsv; "
-                "every unit must belong to a listed sample"
-            )
-        if (sid, uid) in unit_keys:
-            problems.append(
-                f"{row.where('unit_id')}: unit '{uid}' of sample '{sid}' is already on line "
-                f"{unit_keys[(sid, uid)]}; unit ids must be unique within a sample"
-            )
-        unit_keys[(sid, uid)] = row.line
-    by_sample = {}
-    for row in units:
-        by_sample.setdefault(row.values.get("sample_id"), []).append(row)
-    for sid, rows in by_sample.items():
-        sample = sample_rows.get(sid)
-        if sample is None or sample.values.get("assay") != "rna":
-            continue
-        if any("bam" in r.values for r in rows) and len(rows) > 1:
-            problems.append(
-                f"{rows[1].where('bam')}: RNA sample '{sid}' has {len(rows)} units and one is "
-                "a BAM; an RNA sample is either FASTQ units or exactly one aligned BAM"
-            )
-    with_units = {sid for sid, _ in unit_keys}
-    for sid, row in sample_rows.items():
-        if sid not in with_units:
-            problems.append(
-                f"{row.where('sample_id')}: sample '{sid}' has no unit in units.tsv; "
-                "add its FASTQ or BAM there, or remove the sample"
-            )
-    return problems
-
-
-def _check_patients(by_patient, tumor_only, config_name):
-    """One WES normal per patient (none when tumour-only), distinct assay/material/day."""
-    problems = []
-    for patient in tumor_only:
-        if patient not in by_patient:
-            problems.append(
-                f"{config_name}, key 'tumor_only': patient '{patient}' is not in samples.tsv"
-            )
-    for patient, rows in by_patient.items():
-        wes = [r for r in rows if r.values.get("assay") == "wes"]
-        normals = [r for r in wes if r.values.get("material") == "normal"]
-        others = [r for r in wes if r.values.get("material") != "normal"]
-        if patient in tumor_only:
-            for r in normals:
-                problems.append(
-                    f"{r.where('material')}: patient '{patient}' is listed as tumour-only in "
-                    f"{config_name} (tumor_only) but has a WES normal; remove one or the other"
-                )
-        elif others and len(normals) != 1:
-            where = normals[1].where("material") if normals else others[0].where("material")
-            problems.append(
-                f"{where}: patient '{patient}' has {len(normals)} WES normal samples; exactly "
-                "one matched normal (material 'normal', assay 'wes') is needed, or list the "
-                f"patient under 'tumor_only' in {config_name}"
-            )
-        keys = {}
-        for r in rows:
-            key = (r.values.get("assay"), r.values.get("material"), r.values.get("day"))
-            if key in keys:
-                problems.append(
-                    f"{r.where('day')}: patient '{patient}' already has a {key[0]} {key[1]} "
-                    f"sample on day {key[2]} (line {keys[key]}); samples of a patient must "
-                    "differ in assay, material or day"
-                )
-            keys[key] = r.line
-        for r in rows:
-            if r.values.get("assay") == "rna" and r.values.get("material") == "cfdna":
-                problems.append(
-                    f"{r.where('material')}: RNA-Seq of cfdna is not supported; "
-                    "use material 'tumor' or 'normal' for RNA samples"
-                )
-    return problems
-
-
-def _check_treatments(treatments, by_patient):
-    """Lines name a listed patient, are unique per patient, and start before they end."""
-    problems = []
-    lines = {}
-    for row in treatments:
-        patient, line = row.values.get("patient_id"), row.values.get("line")
-        if patient not in by_patient:
-            problems.append(f"{row.where('patient_id')}: patient '{patient}' is not in samples.tsv")
-        if (patient, line) in lines:
-            problems.append(
-                f"{row.where('line')}: patient '{patient}' already has line {line} "
-                f"(line {lines[(patient, line)]} of the sheet); lines must be unique per patient"
-            )
-        lines[(patient, line)] = row.line
-        start, end = row.values.get("start_day"), row.values.get("end_day")
-        if start is not None and end is not None and start > end:
-            problems.append(
-                f"{row.where('end_day')}: end_day {end} is before start_day {start}; "
-                "end_day must be on or after start_day (blank while ongoing)"
-            )
+            text = _explain(error, props.get(column, {}))
+        problems.append(f"{row.where(column)}: {text}")
     return problems
 
 

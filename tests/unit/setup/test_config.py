@@ -2,10 +2,9 @@
 come from the schema only, every key is documented in config/README.md with the schema's
 default, and reference files are required only by the assays that need them."""
 
-import re
-
 import pytest
 import yaml
+from setup_support import bad_input, problems
 
 from helpers import REPO
 from resistance_timeline.setup.config import (
@@ -15,9 +14,7 @@ from resistance_timeline.setup.config import (
     schema_defaults,
     validate_config,
 )
-from resistance_timeline.setup.sheets import SheetError, load_sheets
 
-SCHEMAS = str(REPO / "config" / "schemas")
 DEMO = REPO / "config" / "config.yaml"
 
 
@@ -87,6 +84,7 @@ def test_defaults_fill_nested_sections_key_by_key():
     assert cfg["reference"] == {"fasta": "g.fa", "gff3": None, "gtf": None, "targets": None}
 
 
+@bad_input("config-missing-key")
 def test_user_config_stands_alone_and_missing_key_is_named(tmp_path):
     user = tmp_path / "my.yaml"
     user.write_text("samples: s.tsv\nunits: u.tsv\nreference: {fasta: g.fa}\n")
@@ -116,26 +114,58 @@ def test_without_a_config_file_the_demo_is_loaded():
     assert config["samples"] == "config/demo/samples.tsv"
 
 
-def test_misspelt_key_is_named_with_allowed_keys(tmp_path):
-    config = {
-        "samples": "s",
-        "units": "u",
-        "treatments": "t",
-        "reference": {"fasta": "g.fa", "gft": "x.gtf"},
-    }
+MINIMAL = {"samples": "s", "units": "u", "treatments": "t", "reference": {"fasta": "g.fa"}}
+
+
+def config_problems(**changes):
+    config = {**MINIMAL, **changes}
     with pytest.raises(ConfigError) as error:
         validate_config(config, "my.yaml")
-    (message,) = error.value.problems
-    assert "my.yaml, key 'reference'" in message and "'gft'" in message
-    assert re.search(r"allowed keys: fasta, gff3, gtf, targets", message)
+    return error.value.problems
+
+
+@bad_input("config-key-misspelled")
+def test_misspelt_key_is_named_with_the_closest_valid_key():
+    (message,) = config_problems(reference={"fasta": "g.fa", "gft": "x.gtf"})
+    assert message == (
+        "my.yaml, key 'reference': unknown key 'gft'; did you mean 'gtf'? "
+        "allowed keys: fasta, gff3, gtf, targets"
+    )
+
+
+def test_misspelt_top_level_and_nested_keys_each_get_a_suggestion():
+    found = config_problems(tumour_only=["P1"], genotyping={"min_dept": 5, "zzz": 1})
+    assert (
+        "my.yaml, key '(top level)': unknown key 'tumour_only'; did you mean 'tumor_only'?"
+        in (found[0])
+    )
+    assert any(
+        "key 'genotyping': unknown key 'min_dept'; did you mean 'min_depth'?" in p for p in found
+    )
+    assert any("key 'genotyping': unknown key 'zzz'; allowed keys: min_mapq" in p for p in found)
+
+
+@bad_input("config-wrong-type")
+def test_value_of_the_wrong_type_is_named_with_its_key():
+    (message,) = config_problems(genotyping={"min_depth": "ten"})
+    assert message == "my.yaml, key 'genotyping: min_depth': 'ten' is not of type 'integer'"
+
+
+@bad_input("config-shell-characters")
+@pytest.mark.parametrize("extra", ["--cut_front; rm -rf ~", "$(touch pwned)", "-x 'a b'", "a | b"])
+def test_extra_options_with_shell_characters_are_refused(extra):
+    (message,) = config_problems(reads={"fastp_extra": extra})
+    assert message.startswith(f"my.yaml, key 'reads: fastp_extra': '{extra}' is not valid: ")
+    assert "letters, digits, spaces and _ = , . : / + - only" in message
+
+
+def test_extra_options_of_ordinary_words_pass():
+    config = {**MINIMAL, "alignment": {"bwa_extra": "-k 19 -B 4 -Y"}}
+    validate_config(config, "my.yaml")
 
 
 def sheet_problems(project):
-    try:
-        load_sheets(project.config_validated, SCHEMAS, config_name="my.yaml")
-    except SheetError as error:
-        return error.problems
-    return []
+    return problems(project, config=project.config_validated, config_name="my.yaml")
 
 
 @pytest.fixture
@@ -149,6 +179,7 @@ def validated(project):
     return project
 
 
+@bad_input("reference-needed-by-assay")
 def test_rna_samples_need_a_gtf(validated):
     validated.edit("config.yaml", f"  gtf: {validated.root}/ref/genes.gtf\n", '  gtf: ""\n')
     (message,) = sheet_problems(validated)

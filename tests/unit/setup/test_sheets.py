@@ -1,27 +1,12 @@
-"""Every sheet rule of config/README.md, fed a broken sheet: the message must name the sheet,
-the line (or sample) and the column, and say what would be valid."""
+"""Reading the sheets (resistance_timeline.setup.sheets): each broken sheet is named with the
+sheet, the line as the user sees it in the file (header = line 1), the column, the bad value
+and what would be valid; sheets as spreadsheets save them (Windows line ends, a byte-order
+mark) read the same as clean ones."""
 
 import pytest
+from setup_support import SCHEMAS, bad_input, one_problem_with, only_problem, problems
 
-from helpers import REPO
-from resistance_timeline.setup.sheets import SheetError, load_sheets
-
-SCHEMAS = str(REPO / "config" / "schemas")
-
-
-def problems(project, check_files=True):
-    """The list of problems load_sheets reports for the project (empty when it is valid)."""
-    try:
-        load_sheets(project.config, SCHEMAS, check_files=check_files)
-    except SheetError as error:
-        return error.problems
-    return []
-
-
-def only_problem(project):
-    found = problems(project)
-    assert len(found) == 1, found
-    return found[0]
+from resistance_timeline.setup.sheets import load_sheets
 
 
 def test_valid_project_passes_and_resolves_paths(project):
@@ -33,179 +18,195 @@ def test_valid_project_passes_and_resolves_paths(project):
     assert sheets.treatments[1].get("end_day") is None
 
 
-def test_sample_id_with_space(project):
-    project.edit("samples.tsv", "P1\tP1-T1\t", "P1\tP1 T1\t")
-    found = problems(project)
-    assert any(
-        "samples.tsv, line 4 (sample P1 T1), column 'sample_id'" in p
-        and "not a valid identifier" in p
-        and "no spaces" in p
-        for p in found
-    ), found
-
-
-@pytest.mark.parametrize("bad", ["P1/T1", "P1;rm", "P1.T1", "../P1"])
-def test_sample_id_with_path_or_shell_characters(project, bad):
-    project.edit("samples.tsv", "P1\tP1-T1\t", f"P1\t{bad}\t")
-    project.edit("units.tsv", "P1-T1\tL1", f"{bad}\tL1")
-    found = problems(project)
-    assert any("column 'sample_id'" in p and "not a valid identifier" in p for p in found)
-
-
-def test_day_not_integer(project):
-    project.edit("samples.tsv", "tumor\t100\t", "tumor\tday100\t")
+@bad_input("sheet-missing")
+def test_sheet_file_missing(project):
+    (project.root / "treatments.tsv").unlink()
     msg = only_problem(project)
-    assert "samples.tsv, line 4 (sample P1-T1), column 'day'" in msg
-    assert "'day100' is not a whole number" in msg
+    assert msg == f"{project.root}/treatments.tsv: file not found: {project.root}/treatments.tsv"
 
 
-def test_enum_lists_valid_values(project):
-    project.edit("samples.tsv", "P1-T0\twes\ttumor", "P1-T0\twes\ttumour")
+@bad_input("sheet-empty")
+def test_empty_sheet(project):
+    project.write("treatments.tsv", "# nothing yet\n\n")
+    assert "the sheet is empty; it needs a header line and rows" in only_problem(project)
+
+
+@bad_input("sheet-not-tab-separated")
+def test_comma_separated_sheet(project):
+    project.write("samples.tsv", "patient_id,sample_id\nP1,P1-N\n")
     msg = only_problem(project)
-    assert "line 3 (sample P1-T0), column 'material'" in msg
-    assert "use one of: normal | tumor | cfdna" in msg
+    assert "samples.tsv, line 1: the header has one column 'patient_id,sample_id'" in msg
+    assert "must be tab-separated" in msg
 
 
-def test_purity_out_of_range(project):
-    project.edit("samples.tsv", "0.6", "60")
-    msg = only_problem(project)
-    assert "column 'purity'" in msg and "out of range" in msg
-
-
-def test_unknown_column_is_named(project):
-    project.edit("samples.tsv", "\tpurity\n", "\tpurty\n")
-    msg = only_problem(project)
-    assert "column 'purty': unknown column" in msg and "purity" in msg
-
-
+@bad_input("missing-column")
 def test_missing_required_column(project):
     project.write("treatments.tsv", "patient_id\tline\tdrug\tstart_day\nP1\t1\tx\t1\n")
     msg = only_problem(project)
-    assert "treatments.tsv, line 1: required column 'best_response' is missing" in msg
+    assert msg.endswith("treatments.tsv, line 1: required column 'best_response' is missing")
 
 
+@bad_input("unknown-column")
+def test_unknown_column_is_named_with_the_closest_one(project):
+    project.edit("samples.tsv", "\tpurity\n", "\tpurty\n")
+    msg = only_problem(project)
+    assert "samples.tsv, line 1, column 'purty': unknown column (did you mean 'purity'?)" in msg
+    assert "allowed columns are: patient_id, sample_id" in msg
+
+
+def test_header_line_number_counts_comment_lines(project):
+    text = (project.root / "samples.tsv").read_text()
+    project.write("samples.tsv", "# cohort A\n# 2026\n" + text.replace("\tpurity\n", "\tpurty\n"))
+    assert "samples.tsv, line 3, column 'purty': unknown column" in only_problem(project)
+
+
+@bad_input("duplicate-column")
+def test_column_given_twice(project):
+    project.edit("samples.tsv", "\tpurity\n", "\tday\n")
+    msg = only_problem(project)
+    assert "samples.tsv, line 1, column 'day': the column appears twice (columns 5 and 7)" in msg
+
+
+@bad_input("wrong-cell-count")
+def test_wrong_number_of_cells(project):
+    project.edit(
+        "samples.tsv", "P1\tP1-N\twes\tnormal\t0\tblood\t", "P1\tP1-N\twes normal\t0\tblood"
+    )
+    msg = only_problem(project)
+    assert "samples.tsv, line 2: 5 cells but the header has 7" in msg
+    assert "spaces used instead of tabs" in msg
+
+
+@bad_input("empty-required-cell")
 def test_empty_required_cell(project):
     project.edit("samples.tsv", "\tdiagnosis\t0.6", "\t\t0.6")
     msg = only_problem(project)
     assert "line 3 (sample P1-T0), column 'timepoint': is empty but required" in msg
 
 
-def test_comma_separated_sheet(project):
-    project.write("samples.tsv", "patient_id,sample_id\nP1,P1-N\n")
-    msg = problems(project)[0]
-    assert "must be tab-separated" in msg
-
-
-def test_wrong_number_of_cells(project):
-    project.edit(
-        "samples.tsv", "P1\tP1-N\twes\tnormal\t0\tblood\t", "P1\tP1-N\twes normal\t0\tblood"
+@bad_input("non-integer-day")
+def test_day_not_integer(project):
+    project.edit("samples.tsv", "tumor\t100\t", "tumor\tday100\t")
+    msg = only_problem(project)
+    assert msg.endswith(
+        "samples.tsv, line 4 (sample P1-T1), column 'day': 'day100' is not a whole number"
     )
-    msg = problems(project)[0]
-    assert "line 2" in msg and "cells but the header has 7" in msg
 
 
-def test_duplicate_sample_id(project):
-    project.edit("samples.tsv", "P1-T1\twes", "P1-T0\twes")
+@bad_input("invalid-choice")
+def test_enum_lists_valid_values(project):
+    project.edit("samples.tsv", "P1-T0\twes\ttumor", "P1-T0\twes\ttumour")
+    msg = only_problem(project)
+    assert "line 3 (sample P1-T0), column 'material': 'tumour' is not allowed" in msg
+    assert "use one of: normal | tumor | cfdna" in msg
+
+
+@bad_input("purity-out-of-range")
+def test_purity_out_of_range(project):
+    project.edit("samples.tsv", "0.6", "60")
+    msg = only_problem(project)
+    assert "line 3 (sample P1-T0), column 'purity': 60.0 is out of range" in msg
+    assert "between 0 and 1" in msg
+
+
+@bad_input("fastq-not-gz-name")
+def test_fastq_path_without_gz_suffix(project):
+    project.edit("units.tsv", "reads/P1-N.R1.fastq.gz", "reads/P1-N.R1.fastq")
+    msg = one_problem_with(project, "units.tsv, line 2 (sample P1-N), column 'fq1'")
+    assert "'reads/P1-N.R1.fastq' is not valid: Read-1 FASTQ, gzip-compressed" in msg
+
+
+@bad_input("id-with-space")
+def test_sample_id_with_space(project):
+    project.edit("samples.tsv", "P1\tP1-T1\t", "P1\tP1 T1\t")
+    msg = one_problem_with(project, "samples.tsv, line 4 (sample P1 T1), column 'sample_id'")
+    assert "'P1 T1' is not a valid identifier" in msg and "no spaces" in msg
+
+
+@bad_input("id-with-shell-characters")
+@pytest.mark.parametrize("bad", ["P1;rm", "$(touch x)", "P1`id`", "P1'T1", 'P1"T1', "P1|T1"])
+def test_sample_id_with_shell_characters(project, bad):
+    project.edit("samples.tsv", "P1\tP1-T1\t", f"P1\t{bad}\t")
+    project.edit("units.tsv", "P1-T1\tL1", f"{bad}\tL1")
+    found = problems(project)
+    for sheet, line in (("samples.tsv", 4), ("units.tsv", 4)):
+        assert any(
+            f"{sheet}, line {line} (sample {bad}), column 'sample_id': '{bad}' is not a valid "
+            "identifier" in p
+            for p in found
+        ), found
+
+
+@bad_input("id-with-path")
+@pytest.mark.parametrize("bad", ["../P1", "P1/T1", "P1.T1", "/tmp/P1"])
+def test_ids_with_path_characters(project, bad):
+    project.edit("samples.tsv", "P1\tP1-T1\t", f"{bad}\tP1-T1\t")
+    project.edit("units.tsv", "P1-T1\tL1", f"P1-T1\t{bad}")
     found = problems(project)
     assert any(
-        "line 4 (sample P1-T0), column 'sample_id': sample id 'P1-T0' is already used on line 3"
-        in p
-        for p in found
-    ), found
-
-
-def test_unit_of_unknown_sample(project):
-    project.edit("units.tsv", "P1-T1\tL1", "P1-T9\tL1")
-    found = problems(project)
-    assert any(
-        "units.tsv, line 4 (sample P1-T9), column 'sample_id': sample 'P1-T9' is not in samples.tsv"
-        in p
-        for p in found
-    ), found
-    assert any("(sample P1-T1), column 'sample_id': sample 'P1-T1' has no unit" in p for p in found)
-
-
-def test_duplicate_unit_id(project):
-    text = (project.root / "units.tsv").read_text()
-    project.write("units.tsv", text + text.splitlines()[1] + "\n")
-    msg = only_problem(project)
-    assert "units.tsv, line 6 (sample P1-N), column 'unit_id'" in msg and "already on line 2" in msg
-
-
-def test_fastq_and_bam_both_given(project):
-    project.edit("units.tsv", "P1-N.R2.fastq.gz\t", "P1-N.R2.fastq.gz\tx.bam")
-    msg = only_problem(project)
-    assert "line 2 (sample P1-N), column 'fq1/fq2/bam'" in msg and "not both" in msg
-
-
-def test_missing_normal(project):
-    project.edit("samples.tsv", "P1\tP1-N\twes\tnormal", "P1\tP1-N\twes\ttumor")
-    found = problems(project)
-    assert any("patient 'P1' has 0 WES normal samples" in p and "tumor_only" in p for p in found), (
-        found
+        f"line 4 (sample P1-T1), column 'patient_id': '{bad}' is not a valid" in p for p in found
     )
+    assert any(f"units.tsv, line 4 (sample P1-T1), column 'unit_id': '{bad}'" in p for p in found)
 
 
-def test_tumor_only_patient_accepted_without_normal(project):
-    project.write(
-        "samples.tsv",
-        "\n".join(
-            ln for ln in (project.root / "samples.tsv").read_text().splitlines() if "P1-N" not in ln
-        )
-        + "\n",
+@bad_input("id-non-ascii")
+def test_id_with_non_ascii_letters(project):
+    project.edit("samples.tsv", "P1\tP1-T1\t", "P1\tP1-Tö\t")
+    project.edit("units.tsv", "P1-T1\tL1", "P1-Tö\tL1")
+    msg = one_problem_with(project, "samples.tsv, line 4 (sample P1-Tö), column 'sample_id'")
+    assert "'P1-Tö' is not a valid identifier: use ASCII letters" in msg
+
+
+def clean_values(project):
+    sheets = load_sheets(project.config, SCHEMAS)
+    return sheets.samples, sheets.units, sheets.treatments
+
+
+@bad_input("windows-line-endings")
+def test_windows_line_endings_read_as_the_clean_sheet(project):
+    clean = clean_values(project)
+    for sheet in ("samples.tsv", "units.tsv", "treatments.tsv"):
+        path = project.root / sheet
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert clean_values(project) == clean
+
+
+@bad_input("byte-order-mark")
+def test_sheet_saved_with_a_byte_order_mark_reads_as_the_clean_sheet(project):
+    clean = clean_values(project)
+    for sheet in ("samples.tsv", "units.tsv", "treatments.tsv"):
+        path = project.root / sheet
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert clean_values(project) == clean
+
+
+def test_quoted_cells_as_spreadsheets_write_them(project):
+    clean = clean_values(project)
+    project.edit("samples.tsv", "\trelapse on drug A\t", '\t"relapse on drug A"\t')
+    assert clean_values(project) == clean
+
+
+@bad_input("not-utf8")
+def test_sheet_in_another_encoding_is_named_with_its_line(project):
+    path = project.root / "samples.tsv"
+    path.write_bytes(
+        path.read_bytes().replace(b"relapse on", "rechute apr\u00e8s".encode("latin-1"))
     )
-    project.write(
-        "units.tsv",
-        "\n".join(
-            ln for ln in (project.root / "units.tsv").read_text().splitlines() if "P1-N" not in ln
-        )
-        + "\n",
-    )
-    assert problems(project)  # without the config entry it is an error
-    config = project.config
-    config["tumor_only"] = ["P1"]
-    load_sheets(config, SCHEMAS)
-
-
-def test_two_samples_same_assay_material_day(project):
-    project.edit("samples.tsv", "tumor\t100\t", "tumor\t0\t")
     msg = only_problem(project)
-    assert "line 4 (sample P1-T1), column 'day'" in msg
-    assert "already has a wes tumor sample on day 0 (line 3)" in msg
+    assert msg.startswith(f"{path}, line 4: byte 0xe8 is not UTF-8 text; save the sheet as UTF-8")
 
 
-def test_treatment_line_duplicated_and_end_before_start(project):
-    project.edit("treatments.tsv", "P1\t2\tdrug B\t110\t\tSD", "P1\t1\tdrug B\t110\t100\tSD")
-    found = problems(project)
-    assert len(found) == 2, found
-    assert any(
-        "treatments.tsv, line 3, column 'line': patient 'P1' already has line 1" in p for p in found
-    )
-    assert any("line 3, column 'end_day': end_day 100 is before start_day 110" in p for p in found)
+def test_utf16_sheet_is_named(project):
+    path = project.root / "samples.tsv"
+    path.write_bytes(path.read_text().encode("utf-16"))
+    assert "the sheet is UTF-16 text" in only_problem(project)
 
 
-def test_treatment_of_unknown_patient(project):
-    project.edit("treatments.tsv", "P1\t2\t", "P9\t2\t")
-    msg = only_problem(project)
-    assert "treatments.tsv, line 3, column 'patient_id': patient 'P9' is not in samples.tsv" in msg
-
-
+@bad_input("several-problems")
 def test_all_problems_reported_at_once(project):
     project.edit("samples.tsv", "tumor\t100\t", "tumor\tx\t")
     project.edit("treatments.tsv", "\tPR", "\tgood")
-    (project.root / "reads" / "P1-N.R1.fastq.gz").unlink()
     found = problems(project)
-    # sheet-level errors first; file checks follow once the sheets parse
-    assert any("column 'day'" in p for p in found) and any("best_response" in p for p in found)
-
-
-def test_rna_sample_mixing_bam_and_fastq_units(project):
-    text = (project.root / "units.tsv").read_text()
-    project.write("units.tsv", text + "P1-R0\tL2\t\t\treads/P1-R0.bam\n")
-    (project.root / "reads" / "P1-R0.bam").write_bytes(b"\x1f\x8b" + b"\0" * 30)
-    project.write("ref/genome.fa.fai", "chr1\t200\t6\t200\t201\nchr2\t200\t213\t200\t201\n")
-    found = problems(project)
-    assert any(
-        "units.tsv, line 6 (sample P1-R0), column 'bam': RNA sample 'P1-R0' has 2 units" in p
-        for p in found
-    ), found
+    assert len(found) == 2, found
+    assert "samples.tsv, line 4 (sample P1-T1), column 'day'" in found[0]
+    assert "treatments.tsv, line 2, column 'best_response': 'good' is not allowed" in found[1]
