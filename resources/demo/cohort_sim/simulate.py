@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import clones as C
 from . import design as D
 from . import variants as V
 from .genome import FUSION_3P_EXON, HOTSPOTS, Gene, build_reference, revcomp, target_intervals
@@ -78,6 +79,9 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
     dispersion = dict(zip(genes, rng.uniform(0.05, 0.1, len(genes))))
     # own stream, appended: every variant designed above keeps its position and truth
     variants += V.design_loh_snps(make_rng(seed, "loh_snps"), contigs, genes, variants)
+    variants += C.design_clone_variants(
+        make_rng(seed, "clone_variants"), contigs, genes, samples, variants
+    )
     return Design(
         seed,
         samples,
@@ -118,7 +122,8 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     """Capture-sequencing read pairs for one WES sample; returns pairs per unit."""
     s = design.sample(sample_id)
     rng = make_rng(design.seed, sample_id)
-    depth, dup = DEPTH[s.material], DUPLICATE_RATE[s.material]
+    depth = D.SAMPLE_DEPTH.get(sample_id, DEPTH[s.material])
+    dup = DUPLICATE_RATE[s.material]
     mean_frag = 167 if s.material == "cfdna" else 220
     amps = D.copy_segments(s, design.genes)
     contig_names = list(design.contigs)
