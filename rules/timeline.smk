@@ -5,6 +5,7 @@
 rule build_timeline:
     input:
         unpack(get_timeline_tables),
+        unpack(get_timeline_clones),
         markers=MARKERS,
     output:
         timeline="results/timeline/{patient}.timeline.tsv",

@@ -70,6 +70,50 @@ def test_report_screenshot_is_not_blank(report, tmp_path):
     assert max(histogram) < 0.97 * sum(histogram)
 
 
+# A page that opens the report in a frame, clicks through it as a reader would (patient ->
+# subcategory -> figure) and copies what the frame then shows into its own DOM.
+CLICK_THROUGH = """<html><body><iframe id="r" src="report.html" width="1400" height="1000">
+</iframe><pre id="out">pending</pre><script>
+const frame = document.getElementById("r");
+function click(doc, text) {
+  const el = [...doc.querySelectorAll("a, button, li, span, div, td")].reverse()
+    .find(e => e.textContent.trim() === text);
+  if (el) el.click();
+  return el ? "clicked " + text : "missing " + text;
+}
+frame.onload = () => setTimeout(() => {
+  const doc = frame.contentDocument, steps = [click(doc, "NB01")];
+  setTimeout(() => {
+    steps.push(click(doc, "Clones"));
+    setTimeout(() => {
+      steps.push(click(doc, "fish plot and tumour fraction"));
+      setTimeout(() => {
+        const images = [...doc.querySelectorAll("img")].filter(i => i.naturalWidth > 500);
+        document.getElementById("out").textContent = steps.join("; ") + "\nimages "
+          + images.length + "\n" + doc.body.innerText;
+      }, 2000);
+    }, 1500);
+  }, 1500);
+}, 2000);
+</script></body></html>"""
+
+
+def test_report_shows_the_fish_plot_and_tumour_fraction(report, tmp_path):
+    shutil.copy(report, tmp_path / "report.html")
+    (tmp_path / "click.html").write_text(CLICK_THROUGH)
+    result = chromium(
+        "--allow-file-access-from-files",
+        "--dump-dom",
+        (tmp_path / "click.html").as_uri(),
+        profile=tmp_path / "profile",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    shown = result.stdout.split('<pre id="out">', 1)[1]
+    assert "clicked NB01; clicked Clones; clicked fish plot and tumour fraction" in shown, shown
+    assert "tumour fraction" in shown and "fish (Muller) plot" in shown, shown[:3000]
+    assert "images 0" not in shown, shown[:3000]
+
+
 def test_multiqc_reads_every_qc_source(demo_results):
     html = (demo_results / "qc" / "multiqc" / "multiqc_report.html").read_text()
     for module in ("fastp", "STAR", "mosdepth"):

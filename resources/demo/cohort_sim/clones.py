@@ -26,6 +26,10 @@ CLONE_PASSENGERS = (
     ("IMT02", 3, {"IMT02-T0": 0.48, "IMT02-T1": 0.16}),  # with BG01 p.R70K, lost on alectinib
     ("NB01", 2, {"NB01-P2": 0.8}),  # with NRAS p.Q61K
     ("NB01", 2, {"NB01-P2": 0.25}),  # with BG26 p.C40Y
+    # 6-8 truncal variants at ~120x measure a tumour fraction to about +/-0.06 (95%); 8 more
+    # bring it within +/-0.05 (appended last, so the draws above are unchanged)
+    ("IMT01", 8, None),
+    ("IMT02", 8, None),
 )
 
 
