@@ -81,16 +81,22 @@ function click(doc, text) {
   if (el) el.click();
   return el ? "clicked " + text : "missing " + text;
 }
+function view(doc, label) {  // a result's eye button, in the row of its label
+  const cell = [...doc.querySelectorAll("td")].find(e => e.textContent.trim() === label);
+  const eye = cell && cell.closest("tr").querySelector("a");
+  if (eye) eye.click();
+  return eye ? "viewed " + label : "missing " + label;
+}
 frame.onload = () => setTimeout(() => {
   const doc = frame.contentDocument, steps = [click(doc, "NB01")];
   setTimeout(() => {
     steps.push(click(doc, "Clones"));
     setTimeout(() => {
-      steps.push(click(doc, "fish plot and tumour fraction"));
+      steps.push(view(doc, "fish plot and tumour fraction"));
       setTimeout(() => {
         const images = [...doc.querySelectorAll("img")].filter(i => i.naturalWidth > 500);
-        document.getElementById("out").textContent = steps.join("; ") + "\nimages "
-          + images.length + "\n" + doc.body.innerText;
+        document.getElementById("out").textContent = steps.join("; ") + "\\nimages "
+          + images.length + "\\n" + doc.body.innerText;
       }, 2000);
     }, 1500);
   }, 1500);
@@ -109,9 +115,10 @@ def test_report_shows_the_fish_plot_and_tumour_fraction(report, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     shown = result.stdout.split('<pre id="out">', 1)[1]
-    assert "clicked NB01; clicked Clones; clicked fish plot and tumour fraction" in shown, shown
-    assert "tumour fraction" in shown and "fish (Muller) plot" in shown, shown[:3000]
-    assert "images 0" not in shown, shown[:3000]
+    assert "clicked NB01; clicked Clones; viewed fish plot and tumour fraction" in shown, shown
+    assert "tumour fraction" in shown, shown[:3000]  # the table beside the figure
+    assert "images 1" in shown, shown[:3000]  # the fish plot, opened
+    assert "fish (Muller) plot" in report.read_text()  # with its caption
 
 
 def test_multiqc_reads_every_qc_source(demo_results):

@@ -17,6 +17,7 @@ from .genome import CONTIG_LAYOUT, SEED_GENES
 from .variants import Variant, _Picker, _snv_alt, _variant, true_vaf
 
 TRUNCAL = "truncal"
+STREAM = "clone_variants"  # their random stream, in the design and in the RNA simulation
 # patient, new SNVs, cellular fraction per sample (samples not named: 0); None = truncal
 CLONE_PASSENGERS = (
     # NB01's remission cfDNA holds 0.5% tumour DNA: pooling needs more than its 8 truncal
@@ -54,7 +55,9 @@ def design_clone_variants(rng, contigs, genes, samples, variants: list[Variant])
             g, pos = picker.pick(bg, used)
             ref = chr(contigs[g.contig][pos])
             alt = _snv_alt(rng, ref)
-            out.append(_variant(patient, g, pos, ref, alt, "somatic", ccf=dict(fractions)))
+            v = _variant(patient, g, pos, ref, alt, "somatic", ccf=dict(fractions))
+            v.stream = STREAM
+            out.append(v)
     return out
 
 

@@ -30,6 +30,7 @@ class Variant:
     zygosity: str = "het"  # germline: het | hom
     haplotype: int = 0  # germline het: which parental copy carries it
     ccf: dict[str, float] = field(default_factory=dict)  # somatic: cellular fraction per sample
+    stream: str = "design"  # the random stream that placed it (clones.STREAM: version 5's)
 
     @property
     def kind(self) -> str:

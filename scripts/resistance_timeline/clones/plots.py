@@ -149,6 +149,13 @@ def plot_clones(tf_rows, cluster_rows, treatments, patient, outputs):
         plt.close(fig)
 
 
+def _short(label, width=70):
+    """A legend label cut at a whole variant name, with an ellipsis."""
+    if len(label) <= width:
+        return label
+    return label[: label.rfind(", ", 0, width)] + ", …"
+
+
 def _tf_track(ax, tf_rows):
     ax.set_yscale("log")
     ax.set_ylabel("tumour fraction")
@@ -208,7 +215,7 @@ def _fish(ax, tf_rows, cluster_rows):
     curves = band_curves(series, grid)
     for k, (name, (lo, hi)) in enumerate(curves.items()):
         s = series[name]
-        label = f"{name}{' (truncal)' if s['truncal'] else ''}: {s['members']}"
+        label = _short(f"{name}{' (truncal)' if s['truncal'] else ''}: {s['members']}")
         ax.fill_between(
             grid,
             lo,
@@ -216,7 +223,7 @@ def _fish(ax, tf_rows, cluster_rows):
             color=COLOURS[k % len(COLOURS)],
             lw=0.6,
             edgecolor="#333333",
-            label=label[:70],
+            label=label,
         )
     for r in tf_rows:
         if r["tumour_detected"] != "true":
