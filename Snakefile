@@ -16,6 +16,7 @@ report: "resources/report/workflow.rst"
 include: "rules/common.smk"
 include: "rules/common_cnv.smk"
 include: "rules/common_rna.smk"
+include: "rules/common_clones.smk"
 
 
 wildcard_constraints:
@@ -32,6 +33,7 @@ include: "rules/dna_cnv.smk"
 include: "rules/rna_align.smk"
 include: "rules/rna_expression.smk"
 include: "rules/rna_fusions.smk"
+include: "rules/clones.smk"
 include: "rules/timeline.smk"
 include: "rules/report.smk"
 

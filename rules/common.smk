@@ -331,4 +331,9 @@ def final_outputs():
         for template in (*rules.build_timeline.output, *rules.plot_timeline.output)
     ] + list(rules.gather_cohort_events.output)
     timeline += list(rules.run_multiqc.output)
-    return qc + per_patient + counts + cnv + timeline
+    clones = [
+        fill(t, patient=p)
+        for p in clone_patients()
+        for t in (*rules.estimate_clones.output, *rules.plot_clones.output)
+    ]
+    return qc + per_patient + counts + cnv + timeline + clones

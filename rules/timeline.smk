@@ -10,6 +10,7 @@ localrules:
 rule build_timeline:
     input:
         unpack(get_timeline_tables),
+        unpack(get_timeline_clones),
         **KNOWLEDGE,
     output:
         timeline="results/timeline/{patient}.timeline.tsv",

@@ -6,6 +6,7 @@ from resistance_timeline.io.logs import log_to
 from resistance_timeline.timeline.build import write_patient
 
 TABLES = ("variants", "cnv", "fusions", "contrasts", "pathways", "gene_set_tests")
+TABLES += ("tumour_fraction", "clusters")
 OUTPUTS = ("timeline", "events", "wide", "cbioportal")
 
 

@@ -19,12 +19,14 @@ import sys
 import time
 from pathlib import Path
 
+from cohort_sim import clones as C
+from cohort_sim import design as D
 from cohort_sim import reference_files as R
 from cohort_sim import truth as T
-from cohort_sim.simulate import Design, build_design, simulate_rna, simulate_wes
+from cohort_sim.simulate import DEPTH, Design, build_design, simulate_rna, simulate_wes
 
 HERE = Path(__file__).resolve().parent
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 DEFAULT_SEED = 20261121
 REPO = HERE.parents[1]
 DEFAULT_OUTDIR = HERE / "cohort"
@@ -76,6 +78,7 @@ def write_truth(design: Design, results: dict, truthdir: Path) -> None:
         design, results, truthdir / "expression_levels.tsv", truthdir / "expression.tsv"
     )
     T.write_events(design, truthdir / "events.tsv")
+    C.write_clone_truth(design, truthdir, T._write)
     rows = [(s.sample, u, n) for s in design.samples for u, n in results[s.sample]["pairs"].items()]
     T._write(truthdir / "read_pairs.tsv", ["sample_id", "unit_id", "read_pairs"], rows)
 
@@ -121,9 +124,11 @@ def generate_cohort(
         if stale.name not in expected:
             stale.unlink()
     # largest samples first so two workers finish together
-    size = {"cfdna": 6, "tumor": 2, "normal": 1}
     order = sorted(
-        design.samples, key=lambda s: -(size.get(s.material, 1) if s.assay == "wes" else 0.8)
+        design.samples,
+        key=lambda s: (
+            -(D.SAMPLE_DEPTH.get(s.sample, DEPTH[s.material]) if s.assay == "wes" else 60)
+        ),
     )
     tasks = [(s.sample, str(readdir)) for s in order]
     _DESIGN = design

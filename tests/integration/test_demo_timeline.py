@@ -100,10 +100,12 @@ def test_timeline_wide_and_cbioportal_tables(built):
     ]
     assert [(r["sample_id"], r["on_treatment"], r["status"]) for r in rows] == [
         ("NB01-T0", "before treatment", "not_detected"),
+        ("NB01-P1A", "lorlatinib", "not_detected"),
+        ("NB01-P1B", "lorlatinib", "not_detected"),
         ("NB01-P2", "lorlatinib (after)", "detected"),
     ]
     (wide,) = [w for w in built["NB01"]["wide"] if w["event"] == "p.Q61K"]
-    before, relapse = rows
+    before, relapse = rows[0], rows[-1]
     assert wide["NB01-T0 (day 0)"] == f"<{before['detection_limit']}"
     assert wide["NB01-P2 (day 500)"] == f"{relapse['value']} detected"
     assert 0.05 < float(relapse["value"]) < 0.11  # truth 0.08
@@ -112,7 +114,7 @@ def test_timeline_wide_and_cbioportal_tables(built):
     treatments = [(r["AGENT"], r["START_DATE"], r["STOP_DATE"]) for r in cbio if r["AGENT"]]
     assert treatments == [("crizotinib", "30", "90"), ("lorlatinib", "100", "495")]
     specimens = {r["SAMPLE_ID"]: r["START_DATE"] for r in cbio if r["EVENT_TYPE"] == "SPECIMEN"}
-    assert specimens["NB01-P2"] == "500" and len(specimens) == 5
+    assert specimens["NB01-P2"] == "500" and len(specimens) == 7  # two remission cfDNA
     ongoing = [r for r in built["IMT01"]["cbioportal"] if r["AGENT"] == "ceritinib"]
     assert ongoing[0]["STOP_DATE"] == ""
 

@@ -70,6 +70,57 @@ def test_report_screenshot_is_not_blank(report, tmp_path):
     assert max(histogram) < 0.97 * sum(histogram)
 
 
+# A page that opens the report in a frame, clicks through it as a reader would (patient ->
+# subcategory -> figure) and copies what the frame then shows into its own DOM.
+CLICK_THROUGH = """<html><body><iframe id="r" src="report.html" width="1400" height="1000">
+</iframe><pre id="out">pending</pre><script>
+const frame = document.getElementById("r");
+function click(doc, text) {
+  const el = [...doc.querySelectorAll("a, button, li, span, div, td")].reverse()
+    .find(e => e.textContent.trim() === text);
+  if (el) el.click();
+  return el ? "clicked " + text : "missing " + text;
+}
+function view(doc, label) {  // a result's eye button, in the row of its label
+  const cell = [...doc.querySelectorAll("td")].find(e => e.textContent.trim() === label);
+  const eye = cell && cell.closest("tr").querySelector("a");
+  if (eye) eye.click();
+  return eye ? "viewed " + label : "missing " + label;
+}
+frame.onload = () => setTimeout(() => {
+  const doc = frame.contentDocument, steps = [click(doc, "NB01")];
+  setTimeout(() => {
+    steps.push(click(doc, "Clones"));
+    setTimeout(() => {
+      steps.push(view(doc, "fish plot and tumour fraction"));
+      setTimeout(() => {
+        const images = [...doc.querySelectorAll("img")].filter(i => i.naturalWidth > 500);
+        document.getElementById("out").textContent = steps.join("; ") + "\\nimages "
+          + images.length + "\\n" + doc.body.innerText;
+      }, 2000);
+    }, 1500);
+  }, 1500);
+}, 2000);
+</script></body></html>"""
+
+
+def test_report_shows_the_fish_plot_and_tumour_fraction(report, tmp_path):
+    shutil.copy(report, tmp_path / "report.html")
+    (tmp_path / "click.html").write_text(CLICK_THROUGH)
+    result = chromium(
+        "--allow-file-access-from-files",
+        "--dump-dom",
+        (tmp_path / "click.html").as_uri(),
+        profile=tmp_path / "profile",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    shown = result.stdout.split('<pre id="out">', 1)[1]
+    assert "clicked NB01; clicked Clones; viewed fish plot and tumour fraction" in shown, shown
+    assert "tumour fraction" in shown, shown[:3000]  # the table beside the figure
+    assert "images 1" in shown, shown[:3000]  # the fish plot, opened
+    assert "fish (Muller) plot" in report.read_text()  # with its caption
+
+
 def test_multiqc_reads_every_qc_source(demo_results):
     html = (demo_results / "qc" / "multiqc" / "multiqc_report.html").read_text()
     for module in ("fastp", "STAR", "mosdepth"):

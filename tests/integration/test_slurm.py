@@ -30,7 +30,7 @@ TEST_SETTINGS = {
     "slurm-keep-successful-logs": "true",
 }
 GROUPED = ("annotate_variants", "tabulate_variants")  # profiles/slurm: one job per patient
-PATH_KEYS = ("samples", "units", "treatments", "resistance_markers")
+PATH_KEYS = ("samples", "units", "treatments")
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,12 @@ AA3 = dict(
 )
 AMPLIFIED_COPIES = 8  # tumour-cell copies of CDK4 / FGFR1 in NB01 relapse
 AMPLICON_FLANK = 1000  # copy-changed segment = span of its genes +/- this
+# True tumour fraction of samples whose sheet leaves `purity` blank (unknown to the user, as a
+# plasma sample's ctDNA fraction usually is): NB01's remission cfDNA, tumour-free at day 250
+# and with 0.5% ctDNA at day 420 (no single variant detectable; pooling finds it)
+UNREPORTED_TUMOUR_FRACTION = {"NB01-P1A": 0.0, "NB01-P1B": 0.005}
+# on-target depth of samples sequenced shallower than their material's default (simulate.DEPTH)
+SAMPLE_DEPTH = {"NB01-P1A": 120, "NB01-P1B": 250}
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,9 @@ def read_sheets(samples_tsv: Path, units_tsv: Path) -> list[Sample]:
             r["material"],
             int(r["day"]),
             r["timepoint"],
-            float(r["purity"]) if r["purity"] else 0.0,
+            float(r["purity"])
+            if r["purity"]
+            else UNREPORTED_TUMOUR_FRACTION.get(r["sample_id"], 0.0),
         )
         s.units = [u["unit_id"] for u in units if u["sample_id"] == s.sample]
         out.append(s)

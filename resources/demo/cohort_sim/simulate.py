@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import clones as C
 from . import design as D
 from . import variants as V
 from .genome import FUSION_3P_EXON, HOTSPOTS, Gene, build_reference, revcomp, target_intervals
@@ -78,6 +79,7 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
     dispersion = dict(zip(genes, rng.uniform(0.05, 0.1, len(genes))))
     # own stream, appended: every variant designed above keeps its position and truth
     variants += V.design_loh_snps(make_rng(seed, "loh_snps"), contigs, genes, variants)
+    variants += C.design_clone_variants(make_rng(seed, C.STREAM), contigs, genes, samples, variants)
     return Design(
         seed,
         samples,
@@ -118,7 +120,8 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     """Capture-sequencing read pairs for one WES sample; returns pairs per unit."""
     s = design.sample(sample_id)
     rng = make_rng(design.seed, sample_id)
-    depth, dup = DEPTH[s.material], DUPLICATE_RATE[s.material]
+    depth = D.SAMPLE_DEPTH.get(sample_id, DEPTH[s.material])
+    dup = DUPLICATE_RATE[s.material]
     mean_frag = 167 if s.material == "cfdna" else 220
     amps = D.copy_segments(s, design.genes)
     contig_names = list(design.contigs)
@@ -242,6 +245,7 @@ def simulate_rna(design: Design, sample_id: str, outdir: Path) -> dict:
     s = design.sample(sample_id)
     rng = make_rng(design.seed, sample_id)
     matched, purity = _matched_wes(design, s)
+    clone_rng = make_rng(design.seed, f"{sample_id}:clone_variants")
     counts = draw_counts(rng, design.expression[sample_id], design.dispersion)
     fwd_all, rev_all, keys = [], [], []
     for gi, (name, gene) in enumerate(design.genes.items()):
@@ -249,9 +253,8 @@ def simulate_rna(design: Design, sample_id: str, outdir: Path) -> dict:
         template = np.concatenate([gene.tx_seq, POLY_A])
         start, length = _fragments_on(rng, len(gene.tx_seq), n)
         tv = _tx_variants(design, gene, s, matched, purity)
-        f, r = fragment_reads(
-            template, start, length, draw_carriers(rng, start, length, tv), tv, RNA_READ_LEN
-        )
+        carriers = _rna_carriers(design, rng, clone_rng, start, length, tv)
+        f, r = fragment_reads(template, start, length, carriers, tv, RNA_READ_LEN)
         fwd_all.append(f)
         rev_all.append(r)
         keys.append(gi * 10**7 + start)
@@ -278,6 +281,18 @@ def simulate_rna(design: Design, sample_id: str, outdir: Path) -> dict:
     # TruSeq stranded: read 1 antisense
     pairs = write_pairs(rng, rev, fwd, np.concatenate(keys), outdir, sample_id, s.units)
     return {"pairs": pairs, "counts": counts, "fusion": fusion}
+
+
+def _rna_carriers(design: Design, rng, clone_rng, start, length, tv) -> np.ndarray:
+    """Which fragments carry each variant's alt allele. The clone passengers of generator
+    version 5 (cohort_sim/clones.py) draw from a stream of their own, so the draws of every
+    earlier variant, and so the RNA reads of version 4, stay as they were."""
+    late = np.array([design.variants[t.key].stream == C.STREAM for t in tv], dtype=bool)
+    out = np.zeros((len(start), len(tv)), dtype=bool)
+    early_idx, late_idx = np.nonzero(~late)[0], np.nonzero(late)[0]
+    out[:, early_idx] = draw_carriers(rng, start, length, [tv[k] for k in early_idx])
+    out[:, late_idx] = draw_carriers(clone_rng, start, length, [tv[k] for k in late_idx])
+    return out
 
 
 def _fusion_fragments(rng, fu: D.Fusion):

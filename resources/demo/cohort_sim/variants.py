@@ -30,6 +30,7 @@ class Variant:
     zygosity: str = "het"  # germline: het | hom
     haplotype: int = 0  # germline het: which parental copy carries it
     ccf: dict[str, float] = field(default_factory=dict)  # somatic: cellular fraction per sample
+    stream: str = "design"  # the random stream that placed it (clones.STREAM: version 5's)
 
     @property
     def kind(self) -> str:
@@ -298,9 +299,10 @@ def _hotspot_variants(contigs, genes, tumours) -> list[Variant]:
     C40Y, a 2.5% subclone in NB01's relapse cfDNA that the shallower biopsy cannot rule out."""
     comp = {"A": "T", "C": "G", "G": "C", "T": "A"}
     # patient, gene, residue, codon base (0-2), new base (transcript strand), ccf per sample
+    # (None: truncal, 1.0 in every tumour and cfDNA sample of the patient)
     specs = [
         ("IMT01", "ALK", 1196, 1, "A", {"IMT01-T2": 1.0}),
-        ("NB01", "ALK", 1174, 2, "A", {"NB01-T0": 1.0, "NB01-P2": 1.0}),
+        ("NB01", "ALK", 1174, 2, "A", None),
         ("NB01", "NRAS", 61, 0, "A", {"NB01-P2": 0.8}),
         # a small subclone seen only in the deep relapse cfDNA (VAF 0.025 at 20% tumour
         # DNA): the diagnosis biopsy (~150x, detection limit ~0.04) cannot rule it out
@@ -312,6 +314,6 @@ def _hotspot_variants(contigs, genes, tumours) -> list[Variant]:
         pos = g.codon_genomic(res)[k]
         ref = chr(contigs[g.contig][pos])
         alt = new if g.strand == "+" else comp[new]
-        ccf = {s.sample: ccf.get(s.sample, 0.0) for s in tumours[patient]}
+        ccf = {s.sample: 1.0 if ccf is None else ccf.get(s.sample, 0.0) for s in tumours[patient]}
         out.append(_variant(patient, g, pos, ref, alt, "somatic", ccf=ccf))
     return out

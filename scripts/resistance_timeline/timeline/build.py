@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from resistance_timeline.io.knowledge import load_knowledge
 from resistance_timeline.io.tables import read_tsv, write_tsv
 from resistance_timeline.timeline.classify import classify
+from resistance_timeline.timeline.events_clones import clone_rows, tumour_fraction_rows
 from resistance_timeline.timeline.events_dna import cnv_rows, variant_rows
 from resistance_timeline.timeline.events_rna import (
     cohort_support,
@@ -26,7 +27,10 @@ CBIOPORTAL_COLUMNS = [
     *["PATIENT_ID", "START_DATE", "STOP_DATE", "EVENT_TYPE", "TREATMENT_TYPE", "SUBTYPE"],
     *["AGENT", "SAMPLE_ID", "SPECIMEN_TYPE"],
 ]
-TYPE_ORDER = ("snv", "indel", "cnv", "loh", "fusion", "expression", "pathway")
+TYPE_ORDER = (
+    *("snv", "indel", "cnv", "loh", "fusion", "expression", "pathway"),
+    *("tumour_fraction", "clone"),
+)
 
 
 @dataclass
@@ -40,6 +44,8 @@ class Tables:
     pathways: list = field(default_factory=list)
     gene_set_tests: list = field(default_factory=list)
     cohort_contrasts: list = field(default_factory=list)  # (drug, rows) per cohort model
+    tumour_fraction: list = field(default_factory=list)  # results/clones/
+    clusters: list = field(default_factory=list)
 
     @classmethod
     def read(cls, cohort_contrasts=(), cohort_drugs=(), **paths):
@@ -60,6 +66,8 @@ def timeline_rows(patient, tables, settings):
             tables.contrasts, patient, settings, cohort_support(tables.cohort_contrasts)
         ),
         *pathway_rows(tables.gene_set_tests, tables.pathways, tables.contrasts, patient, settings),
+        *tumour_fraction_rows(tables.tumour_fraction, patient),
+        *clone_rows(tables.clusters, tables.tumour_fraction, patient),
     ]
     first_seen = {}
     for r in rows:

@@ -1,0 +1,249 @@
+"""Clustering of a patient's somatic variants by their trajectories over its samples: a
+binomial mixture fitted jointly over all tumour and cfDNA samples by EM, the number of
+clusters chosen by BIC, deterministic for a fixed seed.
+
+Model: cluster k has a cellular prevalence phi[k, s] in each sample s (the fraction of all
+cells of the sample carrying the cluster's variants: tumour fraction × cancer cell fraction)
+and a weight pi[k]. A variant i of cluster k shows alt[i, s] of depth[i, s] fragments with
+probability eps[s] + (1 − 2 eps[s]) · scale[i, s] · phi[k, s] per fragment, scale = m / (2r)
+(tumour_fraction.py). EM: responsibilities from the per-variant likelihoods summed over
+samples; phi[k, s] by weighted maximum likelihood (closed form when a sample's scale is the
+same for every variant, bisection on the concave likelihood otherwise). Starts: k-means++ on
+the variants' own prevalence estimates, ``restarts`` times per cluster count from ``seed``,
+and the best fit with one cluster fewer plus, in turn, the variant each of its clusters
+explains worst; the best likelihood wins. A quasi-BIC, −2 log L / c + (K·S + K − 1) · ln(V),
+picks K, where c >= 1 is the overdispersion of the VAFs around their clusters (Pearson
+chi-square per degree of freedom over informative cells, re-estimated on the chosen fit):
+VAFs scatter more than binomial sampling (in the demo's cfDNA about 2x), and plain BIC would
+split a clone on that scatter.
+
+Like PyClone-VI (Gillis & Roth 2020, BMC Bioinformatics 21:571): variants are clustered jointly
+over all samples of a patient with one prevalence per cluster and sample; the read model
+(binomial, copy number and multiplicity entering the expected VAF, an error term) is its
+binomial density; several random restarts and the best objective are kept.
+Unlike PyClone-VI: maximum likelihood by EM instead of mean-field variational Bayes (no
+Dirichlet prior over the weights, no posterior over the prevalence — intervals come from the
+profile likelihood instead, ccf.py); the number of clusters from BIC rather than the weights a
+truncated Dirichlet process leaves non-empty; the variant's multiplicity is fixed (1, or
+chosen once from the copy number) rather than summed over genotypes with a prior; binomial
+only (PyClone-VI also offers a beta-binomial density; overdispersion here enters through the
+quasi-likelihood instead, in the choice of K and in the widths of the intervals, which corrects
+moderate scatter only: strongly overdispersed VAFs can still split a clone, where a
+beta-binomial density would be the remedy); the tumour fraction is not an input but the
+prevalence of the truncal cluster. PyClone-VI is not installable here (not on PyPI, needs
+Python >= 3.12), so this is written for the project and tested on known mixtures.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from resistance_timeline.clones.tumour_fraction import fit_prevalence, log_choose, log_likelihood
+
+
+@dataclass
+class Clustering:
+    """A fitted mixture: phi (K, S), weights (K,), responsibilities (V, K), log likelihood,
+    BIC, and the BIC of every cluster count tried."""
+
+    phi: np.ndarray
+    weights: np.ndarray
+    resp: np.ndarray
+    loglik: float
+    bic: float
+    bic_by_k: dict = field(default_factory=dict)
+    overdispersion: float = 1.0
+
+    @property
+    def labels(self):
+        return self.resp.argmax(axis=1)
+
+    @property
+    def probability(self):
+        return self.resp.max(axis=1)
+
+
+def variant_prevalence(alt, depth, scale, eps):
+    """Each variant's own prevalence estimate per sample (V, S), in [0, 1]; 0 where not
+    covered."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vaf = np.where(depth > 0, alt / np.maximum(depth, 1), 0.0)
+        phi = (vaf - eps) / ((1 - 2 * eps) * scale)
+    return np.clip(np.nan_to_num(phi), 0.0, 1.0)
+
+
+def _component_loglik(phi, alt, depth, scale, eps, const):
+    """(V, K) log likelihood of every variant under every cluster."""
+    a = alt[:, None, :]
+    return log_likelihood(phi[None, :, :], a, depth[:, None, :], scale[:, None, :], eps) + const
+
+
+def _m_step(resp, alt, depth, scale, eps):
+    """Weighted maximum-likelihood phi (K, S)."""
+    w = resp.T[:, None, :]  # (K, 1, V)
+    uniform = np.all(np.isclose(scale, scale[:1]), axis=0)  # per sample: one scale for all
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = (w * alt.T[None]).sum(-1) / (w * depth.T[None]).sum(-1)  # (K, S)
+        closed = (np.nan_to_num(rate) - eps) / ((1 - 2 * eps) * scale[0])
+    phi = np.clip(closed, 0.0, 1.0)
+    if not uniform.all():
+        cols = np.nonzero(~uniform)[0]
+        phi[:, cols] = fit_prevalence(
+            alt.T[None, cols], depth.T[None, cols], scale.T[None, cols], eps[None, cols, None], w
+        )
+    return phi
+
+
+def _kmeans_pp(points, k, rng):
+    """k-means++ seeding: k rows of ``points``."""
+    centres = [points[rng.integers(len(points))]]
+    for _ in range(1, k):
+        d2 = np.min([((points - c) ** 2).sum(1) for c in centres], axis=0)
+        total = d2.sum()
+        pick = rng.integers(len(points)) if total == 0 else rng.choice(len(points), p=d2 / total)
+        centres.append(points[pick])
+    return np.array(centres)
+
+
+def fit_mixture(alt, depth, scale, eps, k, rng, max_iter=300, tol=1e-7, start=None):
+    """One EM run with k clusters from a k-means++ start (or the prevalences ``start``)."""
+    const = log_choose(depth, alt).sum(axis=1)[:, None]
+    if start is None:
+        phi = _kmeans_pp(variant_prevalence(alt, depth, scale, eps), k, rng)
+    else:
+        phi = np.array(start, float)
+    weights = np.full(k, 1.0 / k)
+    previous = -np.inf
+    for _ in range(max_iter):
+        ll = _component_loglik(phi, alt, depth, scale, eps, const) + np.log(
+            np.maximum(weights, 1e-300)
+        )
+        top = ll.max(axis=1, keepdims=True)
+        total = top[:, 0] + np.log(np.exp(ll - top).sum(axis=1))
+        resp = np.exp(ll - total[:, None])
+        loglik = float(total.sum())
+        weights = resp.mean(axis=0)
+        phi = _m_step(resp, alt, depth, scale, eps)
+        if loglik - previous < tol * max(1.0, abs(loglik)):
+            break
+        previous = loglik
+    ll = _component_loglik(phi, alt, depth, scale, eps, const) + np.log(np.maximum(weights, 1e-300))
+    top = ll.max(axis=1, keepdims=True)
+    total = top[:, 0] + np.log(np.exp(ll - top).sum(axis=1))
+    resp = np.exp(ll - total[:, None])
+    return phi, weights, resp, float(total.sum())
+
+
+def split_starts(fit, alt, depth, scale, eps):
+    """Starts for one more cluster: the fit's prevalences plus the own prevalence of the
+    variant a cluster explains worst (lowest log likelihood under it), one start per
+    cluster."""
+    const = log_choose(depth, alt).sum(axis=1)[:, None]
+    ll = _component_loglik(fit.phi, alt, depth, scale, eps, const)
+    own_ll = ll[np.arange(len(ll)), fit.labels]
+    own = variant_prevalence(alt, depth, scale, eps)
+    starts = []
+    for k in range(len(fit.weights)):
+        members = np.nonzero(fit.labels == k)[0]
+        if len(members) > 1:
+            worst = members[np.argmin(own_ll[members])]
+            starts.append(np.vstack([fit.phi, own[worst]]))
+    return starts
+
+
+def _drop_empty(phi, weights, resp):
+    """Clusters no variant belongs to (by maximum responsibility) are removed."""
+    used = np.unique(resp.argmax(axis=1))
+    resp = resp[:, used] / resp[:, used].sum(axis=1, keepdims=True)
+    return phi[used], weights[used] / weights[used].sum(), resp
+
+
+def overdispersion(fit, alt, depth, scale, eps):
+    """Pearson chi-square of a fit over its covered variant × sample cells, per degree of
+    freedom, at least 1: how much more the VAFs scatter than binomial sampling allows (alt
+    reads of one variant are not independent draws: duplicates that escape marking, capture
+    and mapping differences between alleles)."""
+    from resistance_timeline.clones.tumour_fraction import alt_probability
+
+    labels = fit.labels
+    p = alt_probability(fit.phi[labels], scale, eps)  # each variant at its cluster's
+    expected = depth * p
+    # cells with too few expected alt (or ref) reads carry no information on the scatter
+    informative = (expected >= 5) & (depth - expected >= 5)
+    chi2 = ((alt - expected) ** 2 / np.maximum(expected * (1 - p), 1e-12))[informative].sum()
+    # one prevalence is fitted per cluster and sample with informative cells
+    cells = {(k, s) for (i, s) in zip(*np.nonzero(informative)) for k in [labels[i]]}
+    dof = informative.sum() - len(cells)
+    return max(1.0, float(chi2 / dof)) if dof > 0 else 1.0
+
+
+def cluster_variants(alt, depth, scale, eps, max_clusters, restarts, seed):
+    """Best mixture over 1..max_clusters clusters (at most one per variant) by a quasi-BIC:
+    BIC with the log likelihood divided by the overdispersion c (overdispersion()), so
+    extra-binomial scatter of VAFs does not split a clone (QAIC's correction, Lebreton et al.
+    1992, carried to BIC). c starts from the fit plain BIC prefers (whose extra clusters absorb
+    part of the scatter) and is re-estimated on the fit chosen under it until the choice
+    holds (c never decreases). Clusters are ordered by total
+    prevalence over the samples, largest first (the truncal candidate). ``alt``, ``depth``,
+    ``scale``: (V, S); ``eps``: (S,)."""
+    alt, depth = np.asarray(alt, float), np.asarray(depth, float)
+    scale, eps = np.asarray(scale, float), np.asarray(eps, float)
+    n_var, n_samples = alt.shape
+    fits = {}
+    for k in range(1, min(max_clusters, n_var) + 1):
+        runs = [
+            fit_mixture(alt, depth, scale, eps, k, np.random.default_rng([seed, k, r]))
+            for r in range(restarts if k > 1 else 1)
+        ]
+        previous = fits.get(k - 1, (None,))[0]
+        if previous is not None and len(previous.weights) == k - 1:  # split a cluster
+            for start in split_starts(previous, alt, depth, scale, eps):
+                runs.append(fit_mixture(alt, depth, scale, eps, k, None, start=start))
+        phi, weights, resp, loglik = max(runs, key=lambda f: f[3])
+        phi, weights, resp = _drop_empty(phi, weights, resp)
+        used = len(weights)
+        n_params = used * n_samples + used - 1
+        fits[k] = (Clustering(phi, weights, resp, loglik, 0.0), n_params)
+
+    def bic(k, c_hat):
+        fit, n_params = fits[k]
+        return -2 * fit.loglik / c_hat + n_params * np.log(n_var)
+
+    # the overdispersion of the chosen fit, and the fit chosen under it, until they agree
+    best_k, c_hat = min(fits, key=lambda k: bic(k, 1.0)), 1.0
+    for _ in range(10):
+        c_hat = max(c_hat, overdispersion(fits[best_k][0], alt, depth, scale, eps))
+        chosen = min(fits, key=lambda k: (round(bic(k, c_hat), 9), k))
+        if chosen == best_k:
+            break
+        best_k = chosen
+    bic_by_k = {k: float(bic(k, c_hat)) for k in fits}
+    best = fits[best_k][0]
+    order = np.argsort(-best.phi.sum(axis=1), kind="stable")
+    return Clustering(
+        best.phi[order],
+        best.weights[order],
+        best.resp[:, order],
+        best.loglik,
+        bic_by_k[best_k],
+        bic_by_k,
+        c_hat,
+    )
+
+
+def adjusted_rand_index(a, b):
+    """Adjusted Rand index of two labelings (Hubert & Arabie 1985), as
+    sklearn.metrics.adjusted_rand_score."""
+    a, b = np.asarray(a), np.asarray(b)
+    _, ia = np.unique(a, return_inverse=True)
+    _, ib = np.unique(b, return_inverse=True)
+    table = np.zeros((ia.max() + 1, ib.max() + 1))
+    np.add.at(table, (ia, ib), 1)
+
+    def pairs(x):
+        return (x * (x - 1) / 2).sum()
+
+    index, rows, cols = pairs(table), pairs(table.sum(1)), pairs(table.sum(0))
+    expected = rows * cols / pairs(np.array([len(a)]))
+    maximum = (rows + cols) / 2
+    return 1.0 if maximum == expected else float((index - expected) / (maximum - expected))

@@ -1,0 +1,115 @@
+"""Tumour fraction, minimal residual disease and clones on the demo cohort
+(results/clones/), against the generator's truth (truth/tumour_fraction.tsv, clones.tsv,
+clone_fractions.tsv): every sample's tumour fraction, NB01's remission samples (0.5% found by
+pooling alone; none at all, with its limit), the clones, and IMT02's subclone lost on
+alectinib."""
+
+import pytest
+
+from resistance_timeline.clones.clustering import adjusted_rand_index
+from resistance_timeline.io.tables import read_tsv
+
+PATIENTS = ("IMT01", "IMT02", "NB01")
+
+
+@pytest.fixture(scope="module")
+def clones(demo_results):
+    folder = demo_results / "clones"
+    return {
+        p: {
+            kind: read_tsv(folder / f"{p}.{kind}.tsv")
+            for kind in ("tumour_fraction", "clusters", "variants")
+        }
+        for p in PATIENTS
+    }
+
+
+def tf_row(clones, patient, sample):
+    (row,) = [r for r in clones[patient]["tumour_fraction"] if r["sample_id"] == sample]
+    return row
+
+
+def test_tumour_fraction_of_every_sample_within_005_and_covered(clones, truth):
+    t = truth["tumour_fraction"]
+    assert len(t) == 10
+    for r in t.itertuples():
+        row = tf_row(clones, r.patient_id, r.sample_id)
+        assert int(row["variants_used"]) >= 3, row
+        tf, low, high = (float(row[k]) for k in ("tumour_fraction", "tf_low", "tf_high"))
+        assert abs(tf - r.tumour_fraction) <= 0.05, (r, row)
+        assert low <= r.tumour_fraction <= high, (r, row)
+        unreported = r.sample_id in ("NB01-P1A", "NB01-P1B")  # blank in the sheet
+        sheet = row["sheet_purity"]
+        assert sheet == "" if unreported else float(sheet) == r.tumour_fraction
+
+
+def test_remission_sample_detected_by_pooling_alone(clones, demo_results):
+    row = tf_row(clones, "NB01", "NB01-P1B")
+    assert row["tumour_detected"] == "true" and float(row["pooled_pvalue"]) < 0.01
+    variants = read_tsv(demo_results / "variants" / "NB01.variants.tsv")
+    mine = [v for v in variants if v["sample_id"] == "NB01-P1B" and v["origin"] == "somatic"]
+    assert len(mine) >= 16 and not [v for v in mine if v["status"] == "detected"]
+    assert max(int(v["alt_reads"]) for v in mine) < 4
+
+
+def test_tumour_free_sample_not_detected_with_its_pooled_limit(clones):
+    row = tf_row(clones, "NB01", "NB01-P1A")
+    assert row["tumour_detected"] == "false" and float(row["pooled_pvalue"]) >= 0.01
+    limit = float(row["pooled_detection_limit"])
+    assert 0.001 < limit < 0.03  # 16 truncal variants at ~100x
+    for sample in ("NB01-T0", "NB01-P2", "IMT01-T0"):
+        patient = sample.split("-")[0]
+        assert tf_row(clones, patient, sample)["tumour_detected"] == "true"
+
+
+def test_imt01_loh_gives_the_cnv_estimate(clones):
+    for sample in ("IMT01-T1", "IMT01-T2"):
+        assert abs(float(tf_row(clones, "IMT01", sample)["cnv_estimate"]) - 0.6) < 0.1
+    assert tf_row(clones, "IMT01", "IMT01-T0")["cnv_estimate"] == ""
+
+
+@pytest.mark.parametrize("patient", PATIENTS)
+def test_variants_cluster_as_the_true_clones(clones, truth, patient):
+    t = truth["clones"][truth["clones"].patient_id == patient]
+    found = {
+        (v["contig"], int(v["pos"]), v["ref"], v["alt"]): v["cluster"]
+        for v in clones[patient]["variants"]
+    }
+    keys = list(zip(t.contig, t.pos, t.ref, t.alt))
+    assert all(k in found for k in keys), [k for k in keys if k not in found]
+    assert adjusted_rand_index(list(t.clone), [found[k] for k in keys]) >= 0.9
+    truncal = {found[k] for k, c in zip(keys, t.clone) if c == "truncal"}
+    assert truncal == {"C1"}
+
+
+def test_lost_subclone_is_its_own_cluster_and_vanishes_on_alectinib(clones, truth, demo_results):
+    t = truth["clones"]
+    lost = t[(t.patient_id == "IMT02") & (t.clone == "BG01 p.R70K")]
+    found = {(v["contig"], int(v["pos"])): v["cluster"] for v in clones["IMT02"]["variants"]}
+    (cluster,) = {found[(c, p)] for c, p in zip(lost.contig, lost.pos)}
+    members = {k for k, c in found.items() if c == cluster}
+    assert members == set(zip(lost.contig, lost.pos))
+    rows = {r["sample_id"]: r for r in clones["IMT02"]["clusters"] if r["cluster"] == cluster}
+    assert rows["IMT02-T0"]["status"] == "detected"
+    assert abs(float(rows["IMT02-T0"]["ccf"]) - 0.48) < 0.15
+    assert rows["IMT02-T2"]["status"] == "not_detected"
+    events = read_tsv(demo_results / "timeline" / "IMT02.events.tsv")
+    (event,) = [e for e in events if e["event_type"] == "clone" and e["gene"] == cluster]
+    assert (event["classification"], event["lost_on"]) == ("lost", "alectinib")
+
+
+def test_l1196q_clone_acquired_on_alectinib(demo_results, clones):
+    l1196q = [v for v in clones["IMT01"]["variants"] if v["protein"] == "p.L1196Q"]
+    cluster = l1196q[0]["cluster"]
+    events = read_tsv(demo_results / "timeline" / "IMT01.events.tsv")
+    (event,) = [e for e in events if e["event_type"] == "clone" and e["gene"] == cluster]
+    assert (event["classification"], event["acquired_on"]) == ("acquired", "alectinib")
+    assert "ALK p.L1196Q" in event["event"]
+
+
+def test_fish_plot_files(demo_results):
+    for patient in PATIENTS:
+        png = demo_results / "clones" / f"{patient}.clones.png"
+        assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 30_000
+    svg = (demo_results / "clones" / "NB01.clones.svg").read_text()
+    assert "not detected, &lt;" in svg and "C1 (truncal)" in svg and "lorlatinib" in svg

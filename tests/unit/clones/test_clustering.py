@@ -1,0 +1,86 @@
+"""The binomial mixture over samples (clones/clustering.py): simulated clones with known
+membership and prevalence, determinism, BIC's choice, and the adjusted Rand index against
+scikit-learn's documented values."""
+
+import numpy as np
+import pytest
+
+from resistance_timeline.clones.clustering import (
+    adjusted_rand_index,
+    cluster_variants,
+    overdispersion,
+)
+from resistance_timeline.clones.tumour_fraction import alt_probability
+
+# truncal at TF 0.6, 0.5, 0.4; a subclone 0.5 -> 0.15 -> 0 of the tumour; one that appears
+PHI = np.array([[0.6, 0.5, 0.4], [0.3, 0.075, 0.0], [0.0, 0.0, 0.4]])
+SIZES = (10, 4, 3)
+EPS = np.array([1e-3, 1e-3, 2e-3])
+
+
+def simulate(seed, depth=150):
+    rng = np.random.default_rng(seed)
+    truth = np.repeat(np.arange(len(SIZES)), SIZES)
+    d = rng.poisson(depth, (len(truth), 3)).astype(float)
+    alt = rng.binomial(d.astype(int), alt_probability(PHI[truth], 0.5, EPS)).astype(float)
+    return alt, d, truth
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_recovers_simulated_clones(seed):
+    alt, depth, truth = simulate(seed)
+    fit = cluster_variants(alt, depth, np.full(alt.shape, 0.5), EPS, 6, 5, 11)
+    assert len(fit.weights) == 3, fit.bic_by_k
+    assert adjusted_rand_index(truth, fit.labels) == 1.0
+    for t in range(len(SIZES)):  # each true clone's fitted prevalence (3-10 variants)
+        (k,) = set(fit.labels[truth == t])
+        assert np.abs(fit.phi[k] - PHI[t]).max() < 0.1
+    assert (fit.labels[: SIZES[0]] == 0).all()  # truncal first: the largest prevalence
+    assert fit.probability.min() > 0.9
+
+
+def test_same_seed_same_answer_and_one_cluster_for_one_clone():
+    alt, depth, _ = simulate(4)
+    a = cluster_variants(alt, depth, np.full(alt.shape, 0.5), EPS, 6, 5, 11)
+    b = cluster_variants(alt, depth, np.full(alt.shape, 0.5), EPS, 6, 5, 11)
+    assert np.array_equal(a.labels, b.labels) and np.allclose(a.phi, b.phi)
+    truncal = slice(0, SIZES[0])
+    one = cluster_variants(alt[truncal], depth[truncal], np.full((10, 3), 0.5), EPS, 6, 5, 11)
+    assert len(one.weights) == 1
+
+
+def test_copy_ratio_enters_the_expected_vaf():
+    # the same clone in a gained segment (r = 1.5) reads lower VAFs but one prevalence
+    rng = np.random.default_rng(5)
+    scale = np.where(np.arange(12)[:, None] < 6, 0.5, 1 / 3.0) * np.ones((12, 2))
+    depth = np.full((12, 2), 400.0)
+    alt = rng.binomial(400, alt_probability(np.array([0.6, 0.3]), scale, 0.0)).astype(float)
+    fit = cluster_variants(alt, depth, scale, np.zeros(2), 4, 5, 1)
+    assert len(fit.weights) == 1 and np.allclose(fit.phi[0], [0.6, 0.3], atol=0.05)
+
+
+@pytest.mark.parametrize(
+    "a,b,expected",
+    [
+        ([0, 0, 1, 1], [0, 0, 1, 1], 1.0),
+        ([0, 0, 1, 1], [1, 1, 0, 0], 1.0),
+        ([0, 0, 1, 2], [0, 0, 1, 1], 0.5714285714),
+        ([0, 0, 1, 1], [0, 1, 0, 1], -0.5),
+        ([0, 0, 0, 0], [0, 1, 2, 3], 0.0),
+    ],
+)
+def test_adjusted_rand_index_matches_scikit_learn_examples(a, b, expected):
+    assert adjusted_rand_index(a, b) == pytest.approx(expected)
+
+
+def test_overdispersion_of_a_fit():
+    # one clone, binomial VAFs: about 1; beta-binomial (precision 100) at depth 300: about
+    # 1 + 299 / 101 = 4
+    rng = np.random.default_rng(9)
+    depth = np.full((40, 2), 300.0)
+    fits = {}
+    for name, vaf in (("binomial", np.full((40, 2), 0.3)), ("beta", rng.beta(30, 70, (40, 2)))):
+        alt = rng.binomial(300, vaf).astype(float)
+        fit = cluster_variants(alt, depth, np.full((40, 2), 0.5), np.zeros(2), 1, 1, 3)
+        fits[name] = overdispersion(fit, alt, depth, np.full((40, 2), 0.5), np.zeros(2))
+    assert fits["binomial"] < 1.4 and 2.5 < fits["beta"] < 6

@@ -1,0 +1,77 @@
+"""The fish plot's tree and bands, and the figure files (clones/plots.py)."""
+
+import numpy as np
+
+from resistance_timeline.clones.plots import band_curves, cluster_series, parents, plot_clones
+
+TF_ROWS = [
+    {
+        "sample_id": s,
+        "day": d,
+        "material": m,
+        "tumour_fraction": tf,
+        "tf_low": lo,
+        "tf_high": hi,
+        "tumour_detected": det,
+        "pooled_detection_limit": lim,
+    }
+    for s, d, m, tf, lo, hi, det, lim in (
+        ("T0", "0", "tumor", "0.6", "0.55", "0.65", "true", "0.002"),
+        ("P1", "200", "cfdna", "0.0001", "0", "0.001", "false", "0.0031"),
+        ("P2", "400", "cfdna", "0.3", "0.27", "0.33", "true", "0.001"),
+    )
+]
+
+
+def cluster_rows(ccf):
+    """Rows of clusters.tsv from {cluster: [ccf per sample]} (first: truncal)."""
+    rows = []
+    for k, (name, values) in enumerate(ccf.items()):
+        for r, value in zip(TF_ROWS, values):
+            rows.append(
+                {
+                    "cluster": name,
+                    "truncal": "true" if k == 0 else "false",
+                    "members": f"{name} variants",
+                    "day": r["day"],
+                    "ccf": "" if value is None else str(value),
+                }
+            )
+    return rows
+
+
+def test_pigeonhole_nests_a_clone_that_cannot_be_a_sibling():
+    # A 0.6 and B 0.5 cannot both sit beside each other in one tumour: B nests in A
+    series = cluster_series(
+        cluster_rows(
+            {
+                "C1": [1, None, 1],
+                "A": [0.6, None, 0.7],
+                "B": [0.5, None, 0.5],
+                "D": [0.2, None, 0.0],
+            }
+        )
+    )
+    root, parent = parents(series)
+    assert root == "C1" and parent["A"] == "C1" and parent["B"] == "A"
+    assert parent["D"] == "C1"  # 0.6 + 0.2 fits beside A
+    grid = np.linspace(0, 400, 50)
+    curves = band_curves(series, grid)
+    for child, p in parent.items():
+        lo, hi = curves[child]
+        plo, phi = curves[p]
+        assert (lo >= plo - 1e-9).all() and (hi <= phi + 1e-9).all()
+    lo, hi = curves["C1"]
+    assert np.allclose(hi - lo, 1.0)
+
+
+def test_figure_files(tmp_path):
+    rows = cluster_rows({"C1": [1, None, 1], "C2": [0.5, None, 0.0], "C3": [0.0, None, 0.8]})
+    treatments = [
+        {"line": 1, "drug": "lorlatinib", "start_day": 100, "end_day": 495, "best_response": "CR"}
+    ]
+    out = [tmp_path / "p.png", tmp_path / "p.svg"]
+    plot_clones(TF_ROWS, rows, treatments, "P", out)
+    assert out[0].read_bytes()[:4] == b"\x89PNG" and out[0].stat().st_size > 20_000
+    svg = out[1].read_text()
+    assert "not detected, &lt; 0.31%" in svg and "C2: C2 variants" in svg and "lorlatinib" in svg

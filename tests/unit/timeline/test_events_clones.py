@@ -1,0 +1,84 @@
+"""Timeline rows and events of the clone analysis (timeline/events_clones.py through
+timeline/build.py): tumour fraction per sample, a clone lost on a drug, one acquired on a
+drug, and a tumour-free sample that measures no clone."""
+
+from helpers import MARKERS
+from resistance_timeline.io.knowledge import load_markers
+from resistance_timeline.setup.config import schema_defaults
+from resistance_timeline.timeline.build import Tables, build_patient
+
+SAMPLES = [
+    {"sample_id": "T0", "assay": "wes", "material": "tumor", "day": 0, "timepoint": "dx"},
+    {"sample_id": "P1", "assay": "wes", "material": "cfdna", "day": 200, "timepoint": "CR"},
+    {"sample_id": "P2", "assay": "wes", "material": "cfdna", "day": 400, "timepoint": "PD"},
+]
+TREATMENTS = [
+    {"line": 1, "drug": "crizotinib", "start_day": 10, "end_day": 150},
+    {"line": 2, "drug": "lorlatinib", "start_day": 160, "end_day": None},
+]
+TF = [
+    ("T0", "0.6", "true", "0.002"),
+    ("P1", "0.0001", "false", "0.004"),
+    ("P2", "0.3", "true", "0.001"),
+]
+
+
+def tf_rows():
+    return [
+        {
+            "sample_id": s,
+            "day": d["day"],
+            "material": d["material"],
+            "tumour_fraction": tf,
+            "tf_low": "0",
+            "tf_high": "0.7",
+            "variants_used": "16",
+            "tumour_detected": det,
+            "pooled_detection_limit": lim,
+        }
+        for (s, tf, det, lim), d in zip(TF, SAMPLES)
+    ]
+
+
+def clusters():
+    status = {
+        "C1": ["detected"] * 3,
+        "C2": ["detected", "not_covered", "not_detected"],
+        "C3": ["not_detected", "not_covered", "detected"],
+    }
+    return [
+        {
+            "cluster": c,
+            "truncal": "true" if c == "C1" else "false",
+            "variants": "3",
+            "members": f"{c} variants",
+            "sample_id": s["sample_id"],
+            "day": s["day"],
+            "material": s["material"],
+            "ccf": "0.5",
+            "ccf_low": "0.3",
+            "ccf_high": "0.7",
+            "status": status[c][j],
+        }
+        for c in status
+        for j, s in enumerate(SAMPLES)
+    ]
+
+
+def test_tumour_fraction_and_clone_events():
+    tables = Tables(tumour_fraction=tf_rows(), clusters=clusters())
+    rows, events, _, _ = build_patient(
+        "P", SAMPLES, TREATMENTS, schema_defaults("timeline"), tables, load_markers(MARKERS)
+    )
+    tf = [r for r in rows if r["event_type"] == "tumour_fraction"]
+    assert [(r["sample_id"], r["status"], r["detection_limit"]) for r in tf] == [
+        ("T0", "detected", "0.002"),
+        ("P1", "not_detected", "0.004"),
+        ("P2", "detected", "0.001"),
+    ]
+    ev = {e["gene"]: e for e in events if e["event_type"] == "clone"}
+    assert set(ev) == {"C2", "C3"}  # the truncal cluster is the tumour itself
+    assert (ev["C2"]["classification"], ev["C2"]["lost_on"]) == ("lost", "lorlatinib")
+    assert (ev["C3"]["classification"], ev["C3"]["acquired_on"]) == ("acquired", "lorlatinib")
+    p1 = [r for r in rows if r["event_type"] == "clone" and r["sample_id"] == "P1"]
+    assert {r["status"] for r in p1} == {"not_measured"}  # no tumour, no cell fraction
