@@ -101,13 +101,13 @@ class Neutral:
     without segments (the normal) count as neutral everywhere."""
 
     def __init__(self, segments_by_sample, max_abs_log2):
-        self.index = {}
+        self.index = {}  # sample -> contig -> (segment starts, [(start, end, neutral)])
         for sample, segments in segments_by_sample.items():
             by_contig = {}
             for seg in sorted(segments, key=lambda s: (s.contig, s.start)):
                 neutral = seg.low <= 0 <= seg.high or abs(seg.log2) < max_abs_log2
                 by_contig.setdefault(seg.contig, []).append((seg.start, seg.end, neutral))
-            self.index[sample] = by_contig
+            self.index[sample] = {c: ([s[0] for s in v], v) for c, v in by_contig.items()}
 
     @classmethod
     def from_files(cls, cns_paths, max_abs_log2):
@@ -117,9 +117,9 @@ class Neutral:
     def __call__(self, sample, contig, pos):
         if sample not in self.index:
             return True
-        segments = self.index[sample].get(contig, [])
-        i = bisect_right([s[0] for s in segments], pos - 1) - 1
-        return i >= 0 and segments[i][0] <= pos - 1 < segments[i][1] and segments[i][2]
+        starts, segments = self.index[sample].get(contig, ([], []))
+        i = bisect_right(starts, pos - 1) - 1  # the last segment starting at or before pos
+        return i >= 0 and pos - 1 < segments[i][1] and segments[i][2]
 
 
 def _kind(site, vafs, samples, settings, context):
