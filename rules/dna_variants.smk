@@ -139,6 +139,12 @@ rule check_sample_identity:
     input:
         vcf=rules.genotype_timepoints.output.vcf,
         tbi=rules.genotype_timepoints.output.tbi,
+        segments=get_patient_cns,
+        bams=get_patient_bams,
+        bais=get_patient_bais,
+        fasta=REF_FASTA,
+        fai=REF_FAI,
+        panel=config["identity"]["snp_panel"] or [],
     output:
         "results/qc/identity/{patient}.identity.tsv",
     log:
@@ -153,6 +159,10 @@ rule check_sample_identity:
         runtime=15,
     params:
         settings=config["identity"],
+        samples=get_patient_wes_samples,
+        tumours=get_cnv_samples,
+        counting=config["genotyping"],
+        neutral_max_abs_log2=config["cnv"]["min_abs_log2"],
     script:
         "../scripts/check_sample_identity.py"
 

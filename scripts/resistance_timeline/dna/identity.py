@@ -1,20 +1,81 @@
-"""Germline-SNP concordance between every pair of a patient's WES samples.
+"""Genotype concordance between every pair of a patient's WES samples (sample-swap check).
 
-A sample swap or a mislabelled tube shows as low concordance at germline sites. Sites used:
-candidates the genotyper classified germline (INFO/ORIGIN; clonal somatic variants would look
-like heterozygous SNPs in the tumours and not in the normal), with at least ``min_depth`` reads
-in both samples of a pair. A swapped normal still shows: its own SNPs are then missing from
-every other sample. Each sample's genotype there is called from its
-VAF (0 below ``absent_max``, 1 between het_min and hom_min, 2 from hom_min; in between:
-ambiguous, skipped). Tumours with copy changes or LOH shift some heterozygous VAFs, so the
-thresholds are loose and the warning level is below 1.
+A swapped or mislabelled sample shows as genotypes that disagree at germline variants. The
+evidence runs both ways, so that a swap is caught even over a small region with few variants:
+
+- ``germline`` sites (the genotyper's INFO/ORIGIN, i.e. present in the normal): the normal's
+  variants, compared in every sample. A tumour of another person lacks most of them.
+- ``private`` sites: variants absent from the normal (labelled somatic) that a sample carries at
+  a germline-like VAF — at least ``germline_like_min_vaf`` and, where the sheet gives the
+  sample's purity p, above the midpoint of p/2 (a clonal heterozygous somatic SNV) and 0.5 (a
+  heterozygous germline one) — in a copy-neutral region (the sample's CNVkit segment is
+  neutral: its interval holds log2 0 or its |log2| is below ``cnv.min_abs_log2``; the normal
+  counts as neutral). A tumour of another person brings its own germline variants, which the
+  genotyper labels somatic; a real tumour has few clonal SNVs at such VAFs in copy-neutral
+  regions, so each one counts as a genotype like any other (against the normal: a discordance).
+- ``panel`` sites (``identity.snp_panel``, a VCF of common SNPs such as somalier's sites file):
+  counted in every BAM by the genotyper's own read counting; there a shared homozygous
+  reference genotype is evidence too (a common SNP absent from both samples), as somalier
+  and NGSCheckMate use such panels.
+
+A sample's genotype is called from its VAF (0 up to ``absent_max``, 1 from het_min to
+hom_min, 2 from hom_min; in between ambiguous and skipped) where it has ``min_depth`` reads.
+Tumours with copy changes or LOH shift heterozygous VAFs, so the bands are loose and the
+warning level is below 1. Verdict: ``too_few_sites`` below ``min_sites`` compared sites,
+``LIKELY_SWAP`` below ``warn_below`` concordance, else ``same_individual``.
+
+Written here rather than taken from somalier (not packaged for Debian or PyPI) because the
+evidence must follow the genotyper's ORIGIN labels and the patient's CNV segments.
 """
 
 import itertools
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
 
 import pysam
 
+from resistance_timeline.cnv.gene_calls import read_segments
+from resistance_timeline.dna.candidates import read_candidates
+from resistance_timeline.dna.genotype_stats import ALT_FWD, ALT_REV, REF_FWD, REF_REV
+from resistance_timeline.dna.genotyper import count_all
 from resistance_timeline.io.tables import write_tsv
+
+KINDS = ("germline", "private", "panel")
+
+
+@dataclass
+class Site:
+    """One variant with each sample's (alt reads, depth); ``origin``: the genotyper's ORIGIN
+    (germline, somatic, artefact) or ``panel``."""
+
+    contig: str
+    pos: int
+    origin: str
+    reads: dict
+
+
+@dataclass
+class Pair:
+    """The comparison of two samples; ``compared``/``agree`` per evidence kind."""
+
+    sample_a: str
+    sample_b: str
+    compared: dict
+    agree: dict
+    verdict: str = ""
+
+    @property
+    def sites(self):
+        return sum(self.compared.values())
+
+    @property
+    def concordant(self):
+        return sum(self.agree.values())
+
+    @property
+    def concordance(self):
+        return self.concordant / self.sites if self.sites else None
 
 
 def genotype_from_vaf(vaf, settings):
@@ -28,79 +89,183 @@ def genotype_from_vaf(vaf, settings):
     return None
 
 
-def concordance(site_vafs, samples, settings):
-    """Rows (sample_a, sample_b, sites, concordant, concordance, verdict) for every pair.
+def germline_like_min(settings, purity):
+    """Lowest VAF at which a variant absent from the normal counts as a germline genotype of
+    a sample with this purity (None or blank: unknown)."""
+    low = settings["germline_like_min_vaf"]
+    return max(low, (purity / 2 + 0.5) / 2) if purity else low
 
-    ``site_vafs`` is a list of dicts sample_id → (alt_reads, depth) per candidate site.
-    """
-    rows = []
-    for a, b in itertools.combinations(samples, 2):
-        compared = agree = 0
-        for site in site_vafs:
-            (alt_a, dp_a), (alt_b, dp_b) = site.get(a, (0, 0)), site.get(b, (0, 0))
-            if dp_a < settings["min_depth"] or dp_b < settings["min_depth"]:
-                continue
-            vaf_a, vaf_b = alt_a / dp_a, alt_b / dp_b
-            if max(vaf_a, vaf_b) < settings["het_min"]:
-                continue  # not a germline-looking site in either sample
-            ga, gb = genotype_from_vaf(vaf_a, settings), genotype_from_vaf(vaf_b, settings)
-            if ga is None or gb is None:
-                continue
-            compared += 1
-            agree += ga == gb
-        value = agree / compared if compared else None
-        if compared < settings["min_sites"]:
-            verdict = "too_few_sites"
-        elif value < settings["warn_below"]:
-            verdict = "LIKELY_SWAP"
-        else:
-            verdict = "same_individual"
-        rows.append((a, b, compared, agree, value, verdict))
-    return rows
+
+class Neutral:
+    """Copy-neutral lookup from each tumour/cfDNA sample's CNVkit segments (.cns); samples
+    without segments (the normal) count as neutral everywhere."""
+
+    def __init__(self, segments_by_sample, max_abs_log2):
+        self.index = {}  # sample -> contig -> (segment starts, [(start, end, neutral)])
+        for sample, segments in segments_by_sample.items():
+            by_contig = {}
+            for seg in sorted(segments, key=lambda s: (s.contig, s.start)):
+                neutral = seg.low <= 0 <= seg.high or abs(seg.log2) < max_abs_log2
+                by_contig.setdefault(seg.contig, []).append((seg.start, seg.end, neutral))
+            self.index[sample] = {c: ([s[0] for s in v], v) for c, v in by_contig.items()}
+
+    @classmethod
+    def from_files(cls, cns_paths, max_abs_log2):
+        """Segments read from ``results/cnv/<patient>/<sample>.cns`` files."""
+        return cls({Path(p).stem: read_segments(p) for p in cns_paths}, max_abs_log2)
+
+    def __call__(self, sample, contig, pos):
+        if sample not in self.index:
+            return True
+        starts, segments = self.index[sample].get(contig, ([], []))
+        i = bisect_right(starts, pos - 1) - 1  # the last segment starting at or before pos
+        return i >= 0 and pos - 1 < segments[i][1] and segments[i][2]
+
+
+def _kind(site, vafs, samples, settings, context):
+    """The evidence kind a site gives for a pair, or None when it tells nothing."""
+    if site.origin == "panel":
+        return "panel"
+    if site.origin == "germline":
+        return "germline" if max(vafs) >= settings["het_min"] else None
+    if site.origin != "somatic":
+        return None  # artefacts tell nothing about identity
+    neutral, purity = context
+    for sample, vaf in zip(samples, vafs, strict=True):
+        low = germline_like_min(settings, purity.get(sample))
+        if vaf >= low and neutral(sample, site.contig, site.pos):
+            return "private"
+    return None
+
+
+def compare_pair(a, b, sites, settings, context):
+    """Pair ``a``/``b`` over every site both cover with ``min_depth`` reads."""
+    pair = Pair(a, b, dict.fromkeys(KINDS, 0), dict.fromkeys(KINDS, 0))
+    for site in sites:
+        (alt_a, dp_a), (alt_b, dp_b) = site.reads.get(a, (0, 0)), site.reads.get(b, (0, 0))
+        if dp_a < settings["min_depth"] or dp_b < settings["min_depth"]:
+            continue
+        vafs = (alt_a / dp_a, alt_b / dp_b)
+        genotypes = [genotype_from_vaf(v, settings) for v in vafs]
+        if None in genotypes:
+            continue
+        kind = _kind(site, vafs, (a, b), settings, context)
+        if kind:
+            pair.compared[kind] += 1
+            pair.agree[kind] += genotypes[0] == genotypes[1]
+    if pair.sites < settings["min_sites"]:
+        pair.verdict = "too_few_sites"
+    elif pair.concordance < settings["warn_below"]:
+        pair.verdict = "LIKELY_SWAP"
+    else:
+        pair.verdict = "same_individual"
+    return pair
+
+
+def concordance(sites, samples, settings, neutral=None, purity=None):
+    """A Pair for every two samples (in sample order). ``neutral(sample, contig, pos)``: the
+    copy-neutral lookup (default: everywhere); ``purity``: sample → purity or None."""
+    context = (neutral or (lambda *_: True), purity or {})
+    return [
+        compare_pair(a, b, sites, settings, context) for a, b in itertools.combinations(samples, 2)
+    ]
 
 
 def read_sites(vcf_path):
-    """Sample ids and, per germline site, sample → (alt reads, depth) from the genotyped VCF."""
+    """Sample ids and every site of the genotyped VCF (germline, somatic, artefact) with
+    sample → (alt reads, depth)."""
     sites = []
     with pysam.VariantFile(vcf_path) as vcf:
         samples = list(vcf.header.samples)
         for record in vcf:
-            if record.info.get("ORIGIN") != "germline":
-                continue
-            site = {}
+            reads = {}
             for name in samples:
                 ad = record.samples[name].get("AD")
                 if ad and None not in ad:
-                    site[name] = (ad[1], ad[0] + ad[1])
-            sites.append(site)
+                    reads[name] = (ad[1], ad[0] + ad[1])
+            sites.append(Site(record.chrom, record.pos, record.info.get("ORIGIN") or "", reads))
     return samples, sites
 
 
-IDENTITY_COLUMNS = ["sample_a", "sample_b", "sites", "concordant", "concordance", "verdict"]
+def panel_sites(panel_vcf, bams, samples, fasta, counting):
+    """The panel's SNVs counted in every BAM (``samples`` in BAM order) with the genotyper's
+    read counting and ``counting`` (the genotyping settings: min_mapq, min_baseq)."""
+    candidates = read_candidates(panel_vcf, fasta, counting["indel_flank_bp"])
+    sites = [s for s in candidates if s.kind == "snv"]
+    for k, site in enumerate(sites):
+        site.idx = k
+    counts = count_all(bams, sites, counting)
+    out = []
+    for site in sites:
+        reads = {}
+        for sample, table in zip(samples, counts, strict=True):
+            row = table[site.idx]
+            alt, ref = int(row[ALT_FWD] + row[ALT_REV]), int(row[REF_FWD] + row[REF_REV])
+            reads[sample["sample_id"]] = (alt, alt + ref)
+        out.append(Site(site.contig, site.pos, "panel", reads))
+    return out
 
 
-def write_identity(rows, out_path):
-    """Write the concordance rows as TSV (concordance with 3 decimals, blank when None)."""
+def merge_panel(sites, panel):
+    """Candidate sites plus panel sites; a candidate at a panel position is left out (the
+    panel site counts it once)."""
+    at = {(s.contig, s.pos) for s in panel}
+    return [s for s in sites if (s.contig, s.pos) not in at] + panel
+
+
+IDENTITY_COLUMNS = [
+    "sample_a",
+    "sample_b",
+    "sites",
+    "concordant",
+    "concordance",
+    "verdict",
+    "germline_sites",
+    "private_sites",
+    "panel_sites",
+]
+
+
+def write_identity(pairs, out_path):
+    """Write the pairs as TSV (concordance blank without sites)."""
     table = (
         {
-            "sample_a": a,
-            "sample_b": b,
-            "sites": n,
-            "concordant": k,
-            "concordance": "" if value is None else f"{value:.3f}",
-            "verdict": verdict,
+            "sample_a": p.sample_a,
+            "sample_b": p.sample_b,
+            "sites": p.sites,
+            "concordant": p.concordant,
+            "concordance": p.concordance,
+            "verdict": p.verdict,
+            **{f"{kind}_sites": p.compared[kind] for kind in KINDS},
         }
-        for a, b, n, k, value, verdict in rows
+        for p in pairs
     )
     write_tsv(table, out_path, IDENTITY_COLUMNS)
 
 
-def swap_warnings(rows, settings):
+def swap_warnings(pairs, settings):
     """One message per pair with verdict LIKELY_SWAP (a swap invalidates everything
     downstream, so the entry shows these on the console too)."""
     return [
-        f"WARNING: {a} and {b} share only {value:.3f} of {n} germline genotypes "
-        f"(below {settings['warn_below']}): likely a sample swap or mix-up"
-        for a, b, n, _, value, verdict in rows
-        if verdict == "LIKELY_SWAP"
+        f"WARNING: {p.sample_a} and {p.sample_b} share only {p.concordance:.3f} of {p.sites} "
+        f"genotypes ({p.compared['germline']} germline, {p.compared['private']} private, "
+        f"{p.compared['panel']} panel sites; below {settings['warn_below']}): likely a sample "
+        "swap or mix-up"
+        for p in pairs
+        if p.verdict == "LIKELY_SWAP"
     ]
+
+
+def check_identity(vcf, cns, bams, fasta, panel, params, out_path):
+    """The rule's work: sites of the genotyped VCF (plus the panel when given), the pairs,
+    the table; returns the pairs and the swap warnings."""
+    settings = params["settings"]
+    samples, sites = read_sites(vcf)
+    if panel:
+        counted = panel_sites(panel, bams, params["samples"], fasta, params["counting"])
+        sites = merge_panel(sites, counted)
+    neutral = Neutral.from_files(cns, params["neutral_max_abs_log2"])
+    purity = {t["sample_id"]: t["purity"] for t in params["tumours"]}
+    pairs = concordance(sites, samples, settings, neutral, purity)
+    write_identity(pairs, out_path)
+    return pairs, swap_warnings(pairs, settings)

@@ -128,17 +128,6 @@ def resistance_text(knowledge, gene, protein, present=()):
     return knowledge_text(specific(knowledge.match("snv", gene, protein, present)))
 
 
-def _fmt(value, digits=4):
-    """A number for the TSV: blank when missing, rounded floats, plain ints."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return ""
-        return f"{value:.{digits}g}" if value < 1e-3 and value > 0 else f"{round(value, digits)}"
-    return str(value)
-
-
 def _sample_value(record, sample_id, field, j=0):
     """FORMAT ``field`` of a sample (its ``j``-th number), as a Python value; None when the
     record lacks the field or the VCF leaves the value missing. Floats are the VCF's float32
@@ -190,5 +179,5 @@ def tabulate(vcf_path, samples, patient, canonical, knowledge):
 
 
 def write_table(rows, out_path):
-    """Write the rows as TSV with the public column order, numbers rounded for reading."""
-    write_tsv(({k: _fmt(v) for k, v in row.items()} for row in rows), out_path, COLUMNS)
+    """Write the rows as TSV with the public column order (numbers formatted by write_tsv)."""
+    write_tsv(rows, out_path, COLUMNS)

@@ -14,7 +14,6 @@ and gene sets and writes every output. Outputs:
   sets most single-pair changes to about 0, which would leave ranks without signal).
 """
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -154,15 +153,9 @@ def analyse(counts, gene_names, gene_sets, samples, treatments, settings, thread
     )
 
 
-def _cell(value):
-    if isinstance(value, float | np.floating):
-        return "" if math.isnan(value) else f"{value:.6g}"
-    return value
-
-
 def frame_rows(frame: pd.DataFrame) -> list[dict]:
-    """DataFrame rows as dicts, floats to 6 significant digits, NaN blank."""
-    return [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    """DataFrame rows as dicts (write_tsv formats the numbers and blanks NaN)."""
+    return frame.to_dict("records")
 
 
 def normalized_rows(results: ExpressionResults) -> tuple[list[dict], list[str]]:
@@ -174,8 +167,8 @@ def normalized_rows(results: ExpressionResults) -> tuple[list[dict], list[str]]:
     for j, (gene, name) in enumerate(zip(results.normalized.columns, results.gene_names)):
         row = {"gene_id": gene, "gene_name": name}
         for i, s in enumerate(samples):
-            row[f"{s}.normalized"] = _cell(norm[i, j])
-            row[f"{s}.vst"] = _cell(vst[i, j])
+            row[f"{s}.normalized"] = float(norm[i, j])
+            row[f"{s}.vst"] = float(vst[i, j])
         rows.append(row)
     return rows, columns
 

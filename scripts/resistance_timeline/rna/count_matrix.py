@@ -3,6 +3,7 @@ results/expression/counts.tsv (gene_id, gene_name, one column per RNA sample), a
 of unassigned reads per sample with a check of the configured strandedness."""
 
 from resistance_timeline.io.annotation import gtf_rows
+from resistance_timeline.io.tables import write_rows
 from resistance_timeline.rna.gene_counts import SUMMARY_ROWS
 
 # ReadsPerGene.out.tab columns after gene_id: unstranded, read 1 sense, read 1 antisense
@@ -89,16 +90,10 @@ def build(count_paths, samples, gtf_path, strandedness):
 
 def write_matrix(rows, samples, path):
     """The count matrix: gene_id, gene_name, one column per sample."""
-    with open(path, "w") as out:
-        out.write("\t".join(["gene_id", "gene_name", *samples]) + "\n")
-        for row in rows:
-            out.write("\t".join(map(str, row)) + "\n")
+    write_rows(rows, path, ["gene_id", "gene_name", *samples])
 
 
 def write_summary(summary, path):
     """Assigned and unassigned reads per sample, both strand columns, and the warning."""
-    with open(path, "w") as out:
-        header = ["sample_id", "assigned", *SUMMARY_ROWS, "read1_sense", "read1_antisense"]
-        out.write("\t".join(header + ["warning"]) + "\n")
-        for row in summary:
-            out.write("\t".join(map(str, row)) + "\n")
+    header = ["sample_id", "assigned", *SUMMARY_ROWS, "read1_sense", "read1_antisense"]
+    write_rows(summary, path, [*header, "warning"])

@@ -187,9 +187,9 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
     assert rows[0]["knowledge_version"] == kb.version
     assert kb.version.startswith("test 2026-12-01; sha256:")
     t = rows[1]
-    # float32 values as the VCF holds them, rounded to 4 digits (below 1e-3: 4 significant)
+    # float32 values as the VCF holds them, with write_tsv's 6 significant digits
     assert (t["vaf"], t["vaf_low"], t["vaf_high"], t["detection_limit"]) == (
-        "0.0476",
+        "0.047619",
         "0.0163",
         "0.13",
         "0.0004567",
