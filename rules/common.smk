@@ -19,7 +19,7 @@ from resistance_timeline.setup.config import (  # noqa: E402
 from resistance_timeline.setup.cohort import Cohort  # noqa: E402
 from resistance_timeline.setup import star_index  # noqa: E402
 from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
-from resistance_timeline.io.knowledge import KnowledgeFormatError, load_knowledge  # noqa: E402
+from resistance_timeline.io import knowledge  # noqa: E402
 
 SCHEMAS = os.path.join(WORKFLOW_DIR, "config", "schemas")
 
@@ -76,8 +76,10 @@ _missing = [
 if _missing:
     _stop("the configuration is invalid", _missing)
 try:  # a malformed row stops the run here, naming its file, line and column
-    load_knowledge(KNOWLEDGE["knowledge"], KNOWLEDGE["drugs"], KNOWLEDGE["regions"])
-except KnowledgeFormatError as error:
+    knowledge.load_knowledge(
+        KNOWLEDGE["knowledge"], KNOWLEDGE["drugs"], KNOWLEDGE["regions"]
+    )
+except knowledge.KnowledgeFormatError as error:
     _stop("the knowledge base is invalid", [str(error)])
 
 COHORT = Cohort(SHEETS)
