@@ -18,6 +18,12 @@ CONTRASTS = plan_contrasts(
 # the expression tables whose names the plan fixes: written once here, used by the rules
 PATIENT_CONTRASTS = "results/expression/{patient}.contrasts.tsv"
 COHORT_CONTRAST = "results/expression/cohort.{contrast}.tsv"
+# knowledge tables whose fusions and fusion genes make a fusion a known driver
+# (rna/fusion_drivers.py reads their gene and alteration columns itself)
+FUSION_KNOWLEDGE = [
+    MARKERS,
+    os.path.join(workflow.basedir, "resources", "knowledge", "civic_predictive.tsv"),
+]
 GENE_SETS = sorted(
     glob.glob(os.path.join(workflow.basedir, "resources", "gene_sets", "*.tsv"))
 )

@@ -7,7 +7,7 @@ rule call_fusions:
         unpack(get_rna_bam),
         gtf=get_gtf,
         fasta=REF_FASTA,
-        markers=MARKERS,
+        knowledge=FUSION_KNOWLEDGE,
     output:
         fusions="results/fusions/{patient}/{sample}.fusions.tsv",
         candidates="results/fusions/{patient}/{sample}.candidates.tsv",

@@ -16,7 +16,7 @@ def main(snakemake):
             params.sample_id,
             settings,
             params.strandedness,
-            markers=inp.markers,
+            knowledge=inp.knowledge,
             fasta=inp.fasta,
         )
         passing = write_calls(rows, out.fusions, out.candidates)

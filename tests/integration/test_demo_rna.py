@@ -17,6 +17,7 @@ FUSION_COLUMNS = [
     "spanning_pairs",
     "in_frame",
     "known_driver",
+    "driver_evidence",
     "status",
 ]
 

@@ -24,6 +24,7 @@ COLUMNS = [
     "spanning_pairs",
     "in_frame",
     "known_driver",
+    "driver_evidence",
     "status",
 ]
 FUSION_FIELDS = (
@@ -36,6 +37,7 @@ FUSION_FIELDS = (
     "exon3",
     "in_frame",
     "known_driver",
+    "driver_evidence",
 )
 
 

@@ -9,7 +9,8 @@ few bases are missed (on the demo cohort 18 of 30 simulated junction fragments a
 with min_anchor 8 — exactly STAR's own Chimeric.out.junction count). Filters: low_support,
 low_mapq (support only from low-MAPQ reads), read_through (see
 fusion_filters.is_read_through), paralog (same name family, listed prefix pairs, or with a
-FASTA shared k-mers around the breakpoint). Known drivers are not exempt.
+FASTA shared k-mers around the breakpoint). Known drivers (from either partner,
+rna/fusion_drivers.py) are not exempt.
 
 The settings are the ``fusions`` section of the configuration, whose defaults live in
 config/schemas/config.schema.yaml only (FusionSettings).
@@ -22,8 +23,8 @@ from typing import NamedTuple
 import pysam
 
 from resistance_timeline.io.annotation import Gene, GeneIndex, load_genes
-from resistance_timeline.io.knowledge import marker_fusions
 from resistance_timeline.io.tables import write_tsv
+from resistance_timeline.rna.fusion_drivers import KnownDrivers, driver_evidence, known_drivers
 from resistance_timeline.rna.fusion_evidence import (
     Spanning,
     Split,
@@ -45,6 +46,7 @@ COLUMNS = [
     "spanning_pairs",
     "in_frame",
     "known_driver",
+    "driver_evidence",
 ]
 
 
@@ -61,6 +63,7 @@ class FusionSettings:
     jitter: int
     paralog_names: str | list  # "family", or a list of "family" / [prefix5, prefix3] items
     known_kinases: frozenset[str]
+    kinase_domains: dict  # gene -> [first, last] residue of its kinase domain
 
     @classmethod
     def from_params(cls, section):
@@ -110,7 +113,7 @@ class Reference:
     """What candidates are filtered and annotated against."""
 
     index: GeneIndex
-    marker_fusions: frozenset[str] | set[str] = frozenset()
+    drivers: KnownDrivers = KnownDrivers()
     fasta: pysam.FastaFile | None = None  # open FASTA for the homology filter, or None
 
 
@@ -143,13 +146,6 @@ def frame_and_exons(gene5: Gene, gene3: Gene, bp5, bp3):
         if c5 is not None and c3 is not None:
             in_frame = (c5 + 1) % 3 == c3
     return exon5, exon3, in_frame
-
-
-def is_known_driver(gene5, gene3, kinases, marker_fusions) -> bool:
-    """3' partner is a known fusion kinase, or the fusion (or '*::gene3') is a marker row."""
-    if gene3 in kinases:
-        return True
-    return f"{gene5}::{gene3}" in marker_fusions or f"*::{gene3}" in marker_fusions
 
 
 def _fmt(value):
@@ -214,7 +210,7 @@ def _row(sample_id, c: Candidate, settings: FusionSettings, reference: Reference
     reasons = _filters(c, settings, reference, (split_hq, span_hq))
     g5, g3 = c.gene5, c.gene3
     exon5, exon3, in_frame = frame_and_exons(g5, g3, c.bp5, c.bp3) if c.bp5 else (None,) * 3
-    known = is_known_driver(g5.name, g3.name, settings.known_kinases, reference.marker_fusions)
+    evidence = driver_evidence(g5, g3, c.bp5, reference.drivers)
     return {
         "sample_id": sample_id,
         "fusion": f"{g5.name}::{g3.name}",
@@ -227,7 +223,8 @@ def _row(sample_id, c: Candidate, settings: FusionSettings, reference: Reference
         "split_reads": split_hq,
         "spanning_pairs": span_hq,
         "in_frame": _fmt(in_frame),
-        "known_driver": _fmt(known),
+        "known_driver": _fmt(bool(evidence)),
+        "driver_evidence": ";".join(evidence),
         "filter": ";".join(reasons) or "PASS",
     }
 
@@ -294,14 +291,16 @@ def support_at(
     return {"split_reads": len(split), "spanning_pairs": len(span - split)}
 
 
-def call_fusions(bam, gtf, sample_id, settings, strandedness, markers=None, fasta=None):
+def call_fusions(bam, gtf, sample_id, settings, strandedness, knowledge=(), fasta=None):
     """All fusion candidates of one sample as rows (COLUMNS + 'filter'), best supported first.
-    ``markers`` (knowledge base TSV) and ``fasta`` (for the homology filter) are optional."""
+    ``knowledge`` (knowledge-base TSVs, rna/fusion_drivers.py) and ``fasta`` (for the homology
+    filter) are optional."""
     index = GeneIndex(load_genes(gtf))
     with pysam.AlignmentFile(bam) as handle:
         splits, spanning = collect_evidence(handle.fetch(until_eof=True), index, strandedness)
     fa = pysam.FastaFile(fasta) if fasta else None
-    reference = Reference(index, marker_fusions(markers), fa)
+    drivers = known_drivers(knowledge, settings.known_kinases, settings.kinase_domains)
+    reference = Reference(index, drivers, fa)
     rows = build_candidates(splits, spanning, settings, reference, sample_id)
     rows.sort(
         key=lambda r: (

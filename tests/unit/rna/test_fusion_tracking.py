@@ -13,6 +13,7 @@ CALL = {
     **{"sample_id": "R0", "fusion": "RRBP1::ALK", "gene5": "RRBP1", "gene3": "ALK"},
     **{"breakpoint5": "chr20:10624", "breakpoint3": "chr2:26821", "exon5": "8", "exon3": "20"},
     **{"split_reads": "18", "spanning_pairs": "12", "in_frame": "true", "known_driver": "true"},
+    "driver_evidence": "kinase_3p",
 }
 SAMPLES = [
     {"sample_id": "R0", "day": 0},
@@ -56,7 +57,7 @@ def world(tmp_path_factory):
 def test_entry_measures_absent_fusions_in_the_other_bams(world, tmp_path):
     section = schema_defaults("fusions")
     samples = [{"sample_id": "N", "day": 0}, {"sample_id": "T", "day": 100}]
-    files = {"gtf": str(world.gtf), "fasta": str(world.fasta), "markers": str(MARKERS)}
+    files = {"gtf": str(world.gtf), "fasta": str(world.fasta), "knowledge": [str(MARKERS)]}
     calls = []
     for sample, bam in (("N", world.bam["normal"]), ("T", world.bam["tumour"])):
         calls.append(str(tmp_path / f"{sample}.fusions.tsv"))

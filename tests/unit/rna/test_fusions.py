@@ -16,7 +16,7 @@ import numpy as np
 import pysam
 import pytest
 
-from helpers import MARKERS, Inputs, build_world, needs_star, run_entry
+from helpers import MARKERS, REPO, Inputs, build_world, needs_star, run_entry
 from resistance_timeline.io.annotation import GeneIndex, load_genes
 from resistance_timeline.rna.fusion_evidence import Split, pieces
 from resistance_timeline.rna.fusion_filters import homologous, is_paralog_pair, is_read_through
@@ -24,13 +24,14 @@ from resistance_timeline.rna.fusions import (
     FusionSettings,
     Reference,
     build_candidates,
-    is_known_driver,
     support_at,
 )
 from resistance_timeline.setup.config import schema_defaults
 
 SECTION = schema_defaults("fusions")  # what the rule passes as params.settings by default
 SETTINGS = FusionSettings.from_params(SECTION)
+CIVIC = REPO / "resources" / "knowledge" / "civic_predictive.tsv"
+KNOWLEDGE = [str(MARKERS), str(CIVIC)]
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +43,7 @@ def run_main(tmp_path, bam, world, strandedness="reverse", settings=None, **extr
     """Run the rule entry like Snakemake would; return (passing rows, candidate rows, header of
     the passing table)."""
     out = Inputs(fusions=str(tmp_path / "fusions.tsv"), candidates=str(tmp_path / "candidates.tsv"))
-    files = dict(bam=str(bam), gtf=str(world.gtf), fasta=str(world.fasta), markers=str(MARKERS))
+    files = dict(bam=str(bam), gtf=str(world.gtf), fasta=str(world.fasta), knowledge=KNOWLEDGE)
     run_entry(
         "call_fusions",
         input=Inputs(**files, **extra),
@@ -75,6 +76,7 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
     assert header.split("\t") == [
         *("sample_id", "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3"),
         *("exon5", "exon3", "split_reads", "spanning_pairs", "in_frame", "known_driver"),
+        "driver_evidence",
     ]
     rows = [r for r in passing if r["fusion"] == "RRBP1::ALK"]
     assert len(rows) == 1
@@ -82,6 +84,7 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
     truth = world.truth["tumour"]["RRBP1::ALK"]
     annotated = (row["exon5"], row["exon3"], row["in_frame"], row["known_driver"])
     assert annotated == ("3", "3", "true", "true")
+    assert row["driver_evidence"] == "knowledge_base_fusion;kinase_3p"  # a marker row, too
     assert row["breakpoint5"] == exon_border(world, "RRBP1", 3, "end")
     assert row["breakpoint3"] == exon_border(world, "ALK", 3, "start")
     assert abs(int(row["split_reads"]) - truth["split_reads"]) <= 3
@@ -214,10 +217,6 @@ def test_mapq_support_and_known_driver_rules(index):
     short = [Split(f"f{i}", "g1", "g4", 400, 9001, 10, 255) for i in range(5)]
     (row,) = build_candidates(short, [], SETTINGS, reference, "")
     assert row["filter"] == "low_support"  # anchors below min_anchor are not support
-    assert is_known_driver("TNS1", "ALK", {"ALK"}, set())
-    assert is_known_driver("X", "ALK", set(), {"*::ALK"})
-    assert is_known_driver("EML4", "ALK", set(), {"EML4::ALK"})
-    assert not is_known_driver("ALK", "EML4", {"ALK"}, {"EML4::ALK"})
 
 
 def test_pieces_follow_the_read_as_sequenced():
