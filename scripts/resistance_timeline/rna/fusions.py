@@ -32,6 +32,7 @@ from resistance_timeline.rna.fusion_evidence import (
     spanning_fits,
 )
 from resistance_timeline.rna.fusion_filters import homologous, is_paralog_pair, is_read_through
+from resistance_timeline.rna.fusion_frame import in_frame
 
 COLUMNS = [
     "sample_id",
@@ -138,14 +139,11 @@ def cluster_splits(splits, jitter) -> list[SplitCluster]:
 
 def frame_and_exons(gene5: Gene, gene3: Gene, bp5, bp3):
     """(exon5, exon3, in_frame): exon numbers if the breakpoints are on exon borders, and
-    whether the 5' exon's last codon position continues into the 3' exon (None if unknown)."""
+    whether the 3' partner's frame continues across the junction wherever it lies (exon
+    border, inside an exon or an intron; rna/fusion_frame.py), None when a side is
+    non-coding."""
     exon5, exon3 = gene5.exon_ending_at(bp5), gene3.exon_starting_at(bp3)
-    in_frame = None
-    if exon5 and exon3:
-        c5, c3 = gene5.codon_position(bp5), gene3.codon_position(bp3)
-        if c5 is not None and c3 is not None:
-            in_frame = (c5 + 1) % 3 == c3
-    return exon5, exon3, in_frame
+    return exon5, exon3, in_frame(gene5, gene3, bp5, bp3)
 
 
 def _fmt(value):
