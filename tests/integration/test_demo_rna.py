@@ -18,6 +18,8 @@ FUSION_COLUMNS = [
     "in_frame",
     "known_driver",
     "driver_evidence",
+    "main_isoform",
+    "isoforms",
     "status",
 ]
 

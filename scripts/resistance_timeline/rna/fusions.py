@@ -48,6 +48,7 @@ COLUMNS = [
     "in_frame",
     "known_driver",
     "driver_evidence",
+    "main_isoform",
 ]
 
 
@@ -300,13 +301,29 @@ def call_fusions(bam, gtf, sample_id, settings, strandedness, knowledge=(), fast
     drivers = known_drivers(knowledge, settings.known_kinases, settings.kinase_domains)
     reference = Reference(index, drivers, fa)
     rows = build_candidates(splits, spanning, settings, reference, sample_id)
+    return mark_main_isoforms(rows)
+
+
+def mark_main_isoforms(rows):
+    """Rows sorted passing first, best supported first (then by name and breakpoints), with
+    ``main_isoform`` true on the best-supported passing breakpoint pair of each fusion and
+    false on every other row: each supported breakpoint pair keeps its own row."""
     rows.sort(
         key=lambda r: (
             r["filter"] != "PASS",
             -(r["split_reads"] + r["spanning_pairs"]),
+            -r["split_reads"],
             r["fusion"],
+            r["breakpoint5"],
+            r["breakpoint3"],
         )
     )
+    seen = set()
+    for r in rows:
+        main = r["filter"] == "PASS" and r["fusion"] not in seen
+        if main:
+            seen.add(r["fusion"])
+        r["main_isoform"] = _fmt(main)
     return rows
 
 

@@ -24,6 +24,7 @@ from resistance_timeline.rna.fusions import (
     FusionSettings,
     Reference,
     build_candidates,
+    mark_main_isoforms,
     support_at,
 )
 from resistance_timeline.setup.config import schema_defaults
@@ -76,7 +77,7 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
     assert header.split("\t") == [
         *("sample_id", "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3"),
         *("exon5", "exon3", "split_reads", "spanning_pairs", "in_frame", "known_driver"),
-        "driver_evidence",
+        *("driver_evidence", "main_isoform"),
     ]
     rows = [r for r in passing if r["fusion"] == "RRBP1::ALK"]
     assert len(rows) == 1
@@ -217,6 +218,17 @@ def test_mapq_support_and_known_driver_rules(index):
     short = [Split(f"f{i}", "g1", "g4", 400, 9001, 10, 255) for i in range(5)]
     (row,) = build_candidates(short, [], SETTINGS, reference, "")
     assert row["filter"] == "low_support"  # anchors below min_anchor are not support
+
+
+def test_every_breakpoint_pair_has_a_row_and_the_best_supported_is_main(index):
+    reference = Reference(index)
+    border = [Split(f"b{i}", "g1", "g4", 400, 9001, 30, 60) for i in range(5)]
+    inside = [Split(f"i{i}", "g1", "g4", 350, 9001, 30, 60) for i in range(3)]
+    rows = mark_main_isoforms(build_candidates(inside + border, [], SETTINGS, reference, "S"))
+    got = [(r["breakpoint5"], r["split_reads"], r["main_isoform"]) for r in rows]
+    assert got == [("c1:400", 5, "true"), ("c1:350", 3, "false")]
+    weak = mark_main_isoforms(build_candidates(inside[:1], [], SETTINGS, reference, "S"))
+    assert weak[0]["filter"] == "low_support" and weak[0]["main_isoform"] == "false"
 
 
 def test_pieces_follow_the_read_as_sequenced():
