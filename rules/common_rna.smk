@@ -93,6 +93,32 @@ def get_rna_gene_counts(wildcards):
     return [rna_gene_counts(SAMPLES[s]["patient_id"], s) for s in rna_sample_ids()]
 
 
+def get_sample_gene_counts(wildcards):
+    """One RNA sample's gene count table (rna_gene_counts)."""
+    return rna_gene_counts(wildcards.patient, wildcards.sample)
+
+
+def rna_strandedness(patient, sample):
+    """A sample's strandedness table (inferred, configured, used), as infer_strandedness
+    declares it."""
+    return fill(rules.infer_strandedness.output[0], patient=patient, sample=sample)
+
+
+def get_sample_strandedness(wildcards):
+    """The strandedness table of one RNA sample."""
+    return rna_strandedness(wildcards.patient, wildcards.sample)
+
+
+def get_patient_strandedness(wildcards):
+    """Strandedness tables of the patient's RNA samples, in samples_of order."""
+    return per_sample(rules.infer_strandedness.output[0], wildcards.patient, "rna")
+
+
+def get_rna_strandedness(wildcards):
+    """Strandedness tables of every RNA sample, in rna_sample_ids order."""
+    return [rna_strandedness(SAMPLES[s]["patient_id"], s) for s in rna_sample_ids()]
+
+
 def get_patient_rna_samples(wildcards):
     """The patient's RNA samples, in get_patient_rna_bams order."""
     return sample_records(wildcards.patient, "rna")

@@ -1,5 +1,5 @@
 # RNA alignment with STAR (chimeric detection on, gene counts), or an aligned RNA BAM taken
-# as given and counted the way STAR counts.
+# as given and counted the way STAR counts; the library's strandedness inferred per sample.
 
 
 rule build_star_index:
@@ -114,3 +114,25 @@ rule count_rna_bam:
         runtime=120,
     script:
         "../scripts/count_rna_bam.py"
+
+
+rule infer_strandedness:
+    input:
+        get_sample_gene_counts,
+    output:
+        "results/qc/star/{patient}/{sample}.strandedness.tsv",
+    log:
+        "logs/infer_strandedness/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/infer_strandedness/{patient}/{sample}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        sample_id="{sample}",
+        configured=config["rna"]["strandedness"],
+    script:
+        "../scripts/infer_strandedness.py"

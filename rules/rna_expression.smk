@@ -5,6 +5,7 @@
 rule build_count_matrix:
     input:
         counts=get_rna_gene_counts,
+        strandedness=get_rna_strandedness,
         gtf=get_gtf,
     output:
         counts="results/expression/counts.tsv",
@@ -21,7 +22,6 @@ rule build_count_matrix:
         runtime=30,
     params:
         samples=rna_sample_ids(),
-        strandedness=config["rna"]["strandedness"],
     script:
         "../scripts/build_count_matrix.py"
 

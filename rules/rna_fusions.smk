@@ -8,6 +8,7 @@ rule call_fusions:
         gtf=get_gtf,
         fasta=REF_FASTA,
         knowledge=FUSION_KNOWLEDGE,
+        strandedness=get_sample_strandedness,
     output:
         fusions="results/fusions/{patient}/{sample}.fusions.tsv",
         candidates="results/fusions/{patient}/{sample}.candidates.tsv",
@@ -56,6 +57,7 @@ rule track_fusions:
     input:
         unpack(get_patient_rna_bams),
         calls=get_patient_fusion_calls,
+        strandedness=get_patient_strandedness,
         gtf=get_gtf,
     output:
         "results/fusions/{patient}.fusions.tsv",

@@ -105,15 +105,16 @@ def track(samples, calls_by_sample, bams, measure):
 
 
 def track_patient(samples, call_paths, bams, gtf, strandedness, settings):
-    """Rows of track() for a patient: the samples' call tables (``call_paths``) and BAMs in
-    ``samples`` order; absent calls measured by support_at with ``settings``
-    (FusionSettings)."""
+    """Rows of track() for a patient: the samples' call tables (``call_paths``), BAMs and
+    strandedness (one value per sample) in ``samples`` order; absent calls measured by
+    support_at with ``settings`` (FusionSettings)."""
     calls = {s["sample_id"]: read_tsv(p) for s, p in zip(samples, call_paths)}
     index = GeneIndex(load_genes(gtf))
+    library = dict(zip(bams, strandedness))
 
     def measure(bam, fusion):
         bp5, bp3 = fusion["breakpoint5"], fusion["breakpoint3"]
-        return support_at(bam, bp5, bp3, index, strandedness, settings)
+        return support_at(bam, bp5, bp3, index, library[bam], settings)
 
     return track(samples, calls, bams, measure)
 
