@@ -90,8 +90,12 @@ rule import_rna_bam:
         mem_mb=4000,
         runtime=120,
     shell:
-        # sorted and indexed here whatever order it came in; alignments are not changed
-        "(samtools sort -@ {threads} -m 1G -T {output.bam}.tmp -o {output.bam} {input}"
+        # sorted and indexed here whatever order it came in, PCR duplicates marked (flag 1024;
+        # fusion support skips them, gene counts keep them as STAR does); alignments unchanged
+        "(samtools collate -@ {threads} -O -u {input} {resources.tmpdir}/collate_$$"
+        " | samtools fixmate -@ {threads} -m -u - -"
+        " | samtools sort -@ {threads} -m 1G -u -T {output.bam}.tmp -"
+        " | samtools markdup -@ {threads} -T {output.bam}.md - {output.bam}"
         " && samtools index {output.bam}) 2> {log}"
 
 

@@ -15,6 +15,7 @@ FUSION_COLUMNS = [
     "exon3",
     "split_reads",
     "spanning_pairs",
+    "duplicates",
     "in_frame",
     "known_driver",
     "driver_evidence",

@@ -26,6 +26,7 @@ COLUMNS = [
     "exon3",
     "split_reads",
     "spanning_pairs",
+    "duplicates",
     "in_frame",
     "known_driver",
     "driver_evidence",
@@ -74,7 +75,7 @@ def patient_fusions(calls_by_sample):
 def track(samples, calls_by_sample, bams, measure):
     """One row per fusion (partner genes) × sample. ``measure(bam, fusion)`` counts support at
     the fusion's main breakpoints where a sample has no call of it; it returns
-    {"split_reads": n, "spanning_pairs": m}."""
+    {"split_reads": n, "spanning_pairs": m, "duplicates": how they were handled}."""
     main = patient_fusions(calls_by_sample)
     rows = []
     for name, fusion in main.items():
@@ -84,6 +85,7 @@ def track(samples, calls_by_sample, bams, measure):
                 best = max(called, key=lambda r: (r.get("main_isoform") == "true", _support(r)))
                 shown = {f: best[f] for f in FUSION_FIELDS}
                 support = {k: int(best[k]) for k in ("split_reads", "spanning_pairs")}
+                support["duplicates"] = best.get("duplicates", "")
                 status = "detected"
             else:
                 shown = fusion

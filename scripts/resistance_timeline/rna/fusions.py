@@ -29,6 +29,7 @@ from resistance_timeline.rna.fusion_evidence import (
     Spanning,
     Split,
     collect_evidence,
+    duplicate_handling,
     spanning_fits,
 )
 from resistance_timeline.rna.fusion_filters import homologous, is_paralog_pair, is_read_through
@@ -45,6 +46,7 @@ COLUMNS = [
     "exon3",
     "split_reads",
     "spanning_pairs",
+    "duplicates",
     "in_frame",
     "known_driver",
     "driver_evidence",
@@ -260,7 +262,8 @@ def support_at(
 
     breakpoint5/3 are 'contig:pos' as in the fusion tables; the genes are looked up at the
     breakpoints unless named. Only the two genes' regions are read.
-    Returns {"split_reads": int, "spanning_pairs": int} (fragments, each counted once).
+    Returns {"split_reads": int, "spanning_pairs": int} (fragments, each counted once) and
+    "duplicates" (how duplicates were handled, fusion_evidence.duplicate_handling).
     """
     g5, b5 = _gene_at(index, breakpoint5, gene5, lambda g, p: g.exon_ending_at(p))
     g3, b3 = _gene_at(index, breakpoint3, gene3, lambda g, p: g.exon_starting_at(p))
@@ -268,6 +271,7 @@ def support_at(
     handle = pysam.AlignmentFile(bam) if opened else bam
     try:
         splits, spanning = collect_evidence(_region_reads(handle, (g5, g3)), index, strandedness)
+        duplicates = duplicate_handling(handle.header.to_dict())
     finally:
         if opened:
             handle.close()
@@ -287,7 +291,11 @@ def support_at(
         and x.mapq >= settings.min_mapq
         and spanning_fits(g5, g3, x, b5, b3, jit)
     }
-    return {"split_reads": len(split), "spanning_pairs": len(span - split)}
+    return {
+        "split_reads": len(split),
+        "spanning_pairs": len(span - split),
+        "duplicates": duplicates,
+    }
 
 
 def call_fusions(bam, gtf, sample_id, settings, strandedness, knowledge=(), fasta=None):
@@ -297,10 +305,13 @@ def call_fusions(bam, gtf, sample_id, settings, strandedness, knowledge=(), fast
     index = GeneIndex(load_genes(gtf))
     with pysam.AlignmentFile(bam) as handle:
         splits, spanning = collect_evidence(handle.fetch(until_eof=True), index, strandedness)
+        duplicates = duplicate_handling(handle.header.to_dict())
     fa = pysam.FastaFile(fasta) if fasta else None
     drivers = known_drivers(knowledge, settings.known_kinases, settings.kinase_domains)
     reference = Reference(index, drivers, fa)
     rows = build_candidates(splits, spanning, settings, reference, sample_id)
+    for row in rows:
+        row["duplicates"] = duplicates
     return mark_main_isoforms(rows)
 
 

@@ -76,7 +76,8 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
     passing, candidates, header = run_main(tmp_path, world.bam["tumour"], world)
     assert header.split("\t") == [
         *("sample_id", "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3"),
-        *("exon5", "exon3", "split_reads", "spanning_pairs", "in_frame", "known_driver"),
+        *("exon5", "exon3", "split_reads", "spanning_pairs", "duplicates", "in_frame"),
+        "known_driver",
         *("driver_evidence", "main_isoform"),
     ]
     rows = [r for r in passing if r["fusion"] == "RRBP1::ALK"]
@@ -139,7 +140,7 @@ def test_support_at_given_fusion(world):
     tumour = support_at(str(world.bam["tumour"]), bp5, bp3, index, "reverse", SETTINGS)
     assert abs(tumour["split_reads"] - 30) <= 3 and abs(tumour["spanning_pairs"] - 20) <= 3
     normal = support_at(str(world.bam["normal"]), bp5, bp3, index, "reverse", SETTINGS)
-    assert normal == {"split_reads": 0, "spanning_pairs": 0}
+    assert normal == {"split_reads": 0, "spanning_pairs": 0, "duplicates": "by_position"}
     with pytest.raises(ValueError, match="no gene at breakpoint chrB:20000"):
         support_at(str(world.bam["normal"]), bp5, "chrB:20000", index, "reverse", SETTINGS)
 
