@@ -18,6 +18,8 @@ CONTRASTS = plan_contrasts(
 # the expression tables whose names the plan fixes: written once here, used by the rules
 PATIENT_CONTRASTS = "results/expression/{patient}.contrasts.tsv"
 COHORT_CONTRAST = "results/expression/cohort.{contrast}.tsv"
+# the GTF parsed once (rule build_gene_model); every RNA rule but STAR's index reads this
+GENE_MODEL = "results/reference/genes.model.tsv"
 # knowledge tables whose fusions and fusion genes make a fusion a known driver
 # (rna/fusion_drivers.py reads their gene and alteration columns itself)
 FUSION_KNOWLEDGE = [

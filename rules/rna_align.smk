@@ -103,7 +103,7 @@ rule count_rna_bam:
     input:
         bam=rules.import_rna_bam.output.bam,
         bai=rules.import_rna_bam.output.bai,
-        gtf=get_gtf,
+        genes=GENE_MODEL,
     output:
         "results/rna/{patient}/{sample}.imported.ReadsPerGene.out.tab",
     log:

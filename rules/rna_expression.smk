@@ -6,7 +6,7 @@ rule build_count_matrix:
     input:
         counts=get_rna_gene_counts,
         strandedness=get_rna_strandedness,
-        gtf=get_gtf,
+        genes=GENE_MODEL,
     output:
         counts="results/expression/counts.tsv",
         summary="results/qc/star/counts_summary.tsv",

@@ -5,7 +5,7 @@
 rule call_fusions:
     input:
         unpack(get_rna_bam),
-        gtf=get_gtf,
+        genes=GENE_MODEL,
         fasta=REF_FASTA,
         knowledge=FUSION_KNOWLEDGE,
         strandedness=get_sample_strandedness,
@@ -33,7 +33,7 @@ rule call_fusions:
 rule measure_kinase_imbalance:
     input:
         unpack(get_rna_bam),
-        gtf=get_gtf,
+        genes=GENE_MODEL,
     output:
         "results/fusions/{patient}/{sample}.kinase_imbalance.tsv",
     log:
@@ -58,7 +58,7 @@ rule track_fusions:
         unpack(get_patient_rna_bams),
         calls=get_patient_fusion_calls,
         strandedness=get_patient_strandedness,
-        gtf=get_gtf,
+        genes=GENE_MODEL,
     output:
         "results/fusions/{patient}.fusions.tsv",
     log:

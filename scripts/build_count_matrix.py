@@ -12,7 +12,7 @@ def main(snakemake):
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     with log_to(snakemake.log[0]) as log:
         verdicts = [read_verdict(p) for p in inp.strandedness]
-        rows, summary, warnings = build(inp.counts, params.samples, inp.gtf, verdicts)
+        rows, summary, warnings = build(inp.counts, params.samples, inp.genes, verdicts)
         write_matrix(rows, params.samples, out.counts)
         write_summary(summary, out.summary)
         for warning in warnings:

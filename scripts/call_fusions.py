@@ -14,7 +14,7 @@ def main(snakemake):
         strandedness = used_strandedness(params.strandedness, inp.get("strandedness"))
         rows = call_fusions(
             inp.bam,
-            inp.gtf,
+            inp.genes,
             params.sample_id,
             settings,
             strandedness,

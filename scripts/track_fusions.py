@@ -13,7 +13,7 @@ def main(snakemake):
         settings = FusionSettings.from_params(params.settings)
         verdicts = inp.get("strandedness") or [None] * len(params.samples)
         strandedness = [used_strandedness(params.strandedness, v) for v in verdicts]
-        rows = track_patient(params.samples, inp.calls, inp.bams, inp.gtf, strandedness, settings)
+        rows = track_patient(params.samples, inp.calls, inp.bams, inp.genes, strandedness, settings)
         write_tracked(rows, params.patient, snakemake.output[0])
         print(f"{len(rows)} fusion × sample rows for {params.patient}", file=log)
 

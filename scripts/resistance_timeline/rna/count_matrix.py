@@ -3,21 +3,17 @@ results/expression/counts.tsv (gene_id, gene_name, one column per RNA sample), a
 of unassigned reads per sample with its strandedness (inferred from the reads, used, and any
 warning; rna/strandedness.py)."""
 
-from resistance_timeline.io.annotation import gtf_rows
+from resistance_timeline.io.annotation import load_annotation
 from resistance_timeline.rna.gene_counts import SUMMARY_ROWS
 
 # ReadsPerGene.out.tab columns after gene_id: unstranded, read 1 sense, read 1 antisense
 STRAND_COLUMN = {"unstranded": 1, "forward": 2, "reverse": 3}
 
 
-def gene_names(gtf_path):
-    """gene_id → gene_name from a GTF (the id itself when a gene has no name), in file order."""
-    names = {}
-    for _, attrs in gtf_rows(gtf_path):
-        if "gene_id" in attrs:
-            gene = attrs["gene_id"][0]
-            names.setdefault(gene, attrs.get("gene_name", [gene])[0])
-    return names
+def gene_names(annotation_path):
+    """gene_id → gene_name from a GTF or the gene model (the id itself when a gene has no
+    name), in file order."""
+    return load_annotation(annotation_path).names
 
 
 def read_gene_counts(path):

@@ -57,7 +57,7 @@ def world(tmp_path_factory):
 def test_entry_measures_absent_fusions_in_the_other_bams(world, tmp_path):
     section = schema_defaults("fusions")
     samples = [{"sample_id": "N", "day": 0}, {"sample_id": "T", "day": 100}]
-    files = {"gtf": str(world.gtf), "fasta": str(world.fasta), "knowledge": [str(MARKERS)]}
+    files = {"genes": str(world.gtf), "fasta": str(world.fasta), "knowledge": [str(MARKERS)]}
     calls = []
     for sample, bam in (("N", world.bam["normal"]), ("T", world.bam["tumour"])):
         calls.append(str(tmp_path / f"{sample}.fusions.tsv"))
@@ -71,7 +71,7 @@ def test_entry_measures_absent_fusions_in_the_other_bams(world, tmp_path):
     bams = [str(world.bam["normal"]), str(world.bam["tumour"])]
     run_entry(
         "track_fusions",
-        input=Inputs(calls=calls, bams=bams, gtf=str(world.gtf)),
+        input=Inputs(calls=calls, bams=bams, genes=str(world.gtf)),
         output=[str(tmp_path / "PX.fusions.tsv")],
         log=[str(tmp_path / "track.log")],
         params=Inputs(patient="PX", samples=samples, settings=section, strandedness="reverse"),

@@ -44,7 +44,7 @@ def run_main(tmp_path, bam, world, strandedness="reverse", settings=None, **extr
     """Run the rule entry like Snakemake would; return (passing rows, candidate rows, header of
     the passing table)."""
     out = Inputs(fusions=str(tmp_path / "fusions.tsv"), candidates=str(tmp_path / "candidates.tsv"))
-    files = dict(bam=str(bam), gtf=str(world.gtf), fasta=str(world.fasta), knowledge=KNOWLEDGE)
+    files = dict(bam=str(bam), genes=str(world.gtf), fasta=str(world.fasta), knowledge=KNOWLEDGE)
     run_entry(
         "call_fusions",
         input=Inputs(**files, **extra),
