@@ -139,6 +139,15 @@ def get_patient_fusion_calls(wildcards):
     return per_sample(rules.call_fusions.output.fusions, wildcards.patient, "rna")
 
 
+def get_sample_imbalance(wildcards):
+    """One RNA sample's kinase 3'-to-5' imbalance table (weak-partner rescue)."""
+    return fill(
+        rules.measure_kinase_imbalance.output[0],
+        patient=wildcards.patient,
+        sample=wildcards.sample,
+    )
+
+
 def get_patient_imbalance(wildcards):
     """Per-sample kinase 3'-to-5' imbalance tables of the patient's RNA samples."""
     return per_sample(

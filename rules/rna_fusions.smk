@@ -9,6 +9,7 @@ rule call_fusions:
         fasta=REF_FASTA,
         knowledge=FUSION_KNOWLEDGE,
         strandedness=get_sample_strandedness,
+        imbalance=get_sample_imbalance,
     output:
         fusions="results/fusions/{patient}/{sample}.fusions.tsv",
         candidates="results/fusions/{patient}/{sample}.candidates.tsv",

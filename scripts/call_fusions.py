@@ -20,6 +20,7 @@ def main(snakemake):
             strandedness,
             knowledge=inp.knowledge,
             fasta=inp.fasta,
+            imbalance=inp.get("imbalance"),
         )
         passing = write_calls(rows, out.fusions, out.candidates)
         # optional cross-check only: STAR's WithinBAM records already hold this evidence

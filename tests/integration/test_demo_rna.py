@@ -21,6 +21,8 @@ FUSION_COLUMNS = [
     "driver_evidence",
     "main_isoform",
     "isoforms",
+    "call",
+    "alternatives",
     "status",
 ]
 

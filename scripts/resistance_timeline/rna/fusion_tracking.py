@@ -11,6 +11,8 @@ measured zero (status not_detected) and weak evidence below the calling threshol
 patient's main one.
 """
 
+from dataclasses import replace
+
 from resistance_timeline.io.annotation import GeneIndex, load_genes
 from resistance_timeline.io.tables import read_tsv, write_tsv
 from resistance_timeline.rna.fusions import support_at
@@ -32,6 +34,8 @@ COLUMNS = [
     "driver_evidence",
     "main_isoform",
     "isoforms",
+    "call",
+    "alternatives",
     "status",
 ]
 FUSION_FIELDS = (
@@ -45,6 +49,8 @@ FUSION_FIELDS = (
     "in_frame",
     "known_driver",
     "driver_evidence",
+    "call",
+    "alternatives",
 )
 
 
@@ -64,7 +70,9 @@ def patient_fusions(calls_by_sample):
         for row in rows:
             by_pair = totals.setdefault(row["fusion"], {})
             by_pair[_pair(row)] = by_pair.get(_pair(row), 0) + _support(row)
-            fields.setdefault((row["fusion"], _pair(row)), {f: row[f] for f in FUSION_FIELDS})
+            fields.setdefault(
+                (row["fusion"], _pair(row)), {f: row.get(f, "") for f in FUSION_FIELDS}
+            )
     main = {}
     for fusion, by_pair in totals.items():
         pair = min(by_pair, key=lambda p: (-by_pair[p], p))  # ties: first breakpoints
@@ -83,7 +91,7 @@ def track(samples, calls_by_sample, bams, measure):
             called = [r for r in calls_by_sample[sample["sample_id"]] if r["fusion"] == name]
             if called:
                 best = max(called, key=lambda r: (r.get("main_isoform") == "true", _support(r)))
-                shown = {f: best[f] for f in FUSION_FIELDS}
+                shown = {f: best.get(f, "") for f in FUSION_FIELDS}
                 support = {k: int(best[k]) for k in ("split_reads", "spanning_pairs")}
                 support["duplicates"] = best.get("duplicates", "")
                 status = "detected"
@@ -116,7 +124,10 @@ def track_patient(samples, call_paths, bams, gtf, strandedness, settings):
 
     def measure(bam, fusion):
         bp5, bp3 = fusion["breakpoint5"], fusion["breakpoint3"]
-        return support_at(bam, bp5, bp3, index, library[bam], settings)
+        # a rescued fusion (weak 5' partner) is measured at any MAPQ, as it was called
+        rescued = fusion.get("call") == "rescued"
+        chosen = replace(settings, min_mapq=0) if rescued else settings
+        return support_at(bam, bp5, bp3, index, library[bam], chosen)
 
     return track(samples, calls, bams, measure)
 

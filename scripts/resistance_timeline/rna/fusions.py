@@ -17,7 +17,8 @@ config/schemas/config.schema.yaml only (FusionSettings).
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from statistics import median
 from typing import NamedTuple
 
 import pysam
@@ -34,6 +35,7 @@ from resistance_timeline.rna.fusion_evidence import (
 )
 from resistance_timeline.rna.fusion_filters import homologous, is_paralog_pair, is_read_through
 from resistance_timeline.rna.fusion_frame import in_frame
+from resistance_timeline.rna.fusion_rescue import imbalanced_kinases, rescue_partners
 
 COLUMNS = [
     "sample_id",
@@ -51,6 +53,9 @@ COLUMNS = [
     "known_driver",
     "driver_evidence",
     "main_isoform",
+    "call",
+    "mapq",
+    "alternatives",
 ]
 
 
@@ -209,6 +214,8 @@ def _row(sample_id, c: Candidate, settings: FusionSettings, reference: Reference
     split_hq = len({x.fragment for x in c.splits if settings.counts(x)})
     span_hq = len({x.fragment for x in c.spanning if x.mapq >= settings.min_mapq})
     reasons = _filters(c, settings, reference, (split_hq, span_hq))
+    counted = [x.mapq for x in c.splits if settings.counts(x)]
+    counted += [x.mapq for x in c.spanning if x.mapq >= settings.min_mapq]
     g5, g3 = c.gene5, c.gene3
     exon5, exon3, in_frame = frame_and_exons(g5, g3, c.bp5, c.bp3) if c.bp5 else (None,) * 3
     evidence = driver_evidence(g5, g3, c.bp5, reference.drivers)
@@ -226,6 +233,9 @@ def _row(sample_id, c: Candidate, settings: FusionSettings, reference: Reference
         "in_frame": _fmt(in_frame),
         "known_driver": _fmt(bool(evidence)),
         "driver_evidence": ";".join(evidence),
+        "call": "called",
+        "mapq": f"{median(counted):g}" if counted else "",
+        "alternatives": "",
         "filter": ";".join(reasons) or "PASS",
     }
 
@@ -298,10 +308,13 @@ def support_at(
     }
 
 
-def call_fusions(bam, gtf, sample_id, settings, strandedness, knowledge=(), fasta=None):
+def call_fusions(
+    bam, gtf, sample_id, settings, strandedness, knowledge=(), fasta=None, imbalance=None
+):
     """All fusion candidates of one sample as rows (COLUMNS + 'filter'), best supported first.
-    ``knowledge`` (knowledge-base TSVs, rna/fusion_drivers.py) and ``fasta`` (for the homology
-    filter) are optional."""
+    ``knowledge`` (knowledge-base TSVs, rna/fusion_drivers.py), ``fasta`` (for the homology
+    filter) and ``imbalance`` (the sample's kinase imbalance table, for rescues of weak
+    partners, rna/fusion_rescue.py) are optional."""
     index = GeneIndex(load_genes(gtf))
     with pysam.AlignmentFile(bam) as handle:
         splits, spanning = collect_evidence(handle.fetch(until_eof=True), index, strandedness)
@@ -310,9 +323,34 @@ def call_fusions(bam, gtf, sample_id, settings, strandedness, knowledge=(), fast
     drivers = known_drivers(knowledge, settings.known_kinases, settings.kinase_domains)
     reference = Reference(index, drivers, fa)
     rows = build_candidates(splits, spanning, settings, reference, sample_id)
+    kinases = [
+        index.by_name[k].gene_id for k in imbalanced_kinases(imbalance) if k in index.by_name
+    ]
+    reported = {index.by_name[r["gene3"]].gene_id for r in rows if r["filter"] == "PASS"}
+    rescues = rescue_partners(splits, spanning, kinases, reported, settings)
+    rows = rescued_rows(rows, rescues, settings, reference, sample_id)
     for row in rows:
         row["duplicates"] = duplicates
     return mark_main_isoforms(rows)
+
+
+def rescued_rows(rows, rescues, settings, reference, sample_id):
+    """``rows`` with each rescue (fusion_rescue.Rescue) as a ``rescued`` call at its
+    commonest breakpoints, counted at any MAPQ, in place of its gene pair's low-MAPQ rows."""
+    anyq = replace(settings, min_mapq=0)
+    by_id = reference.index.genes
+    out = list(rows)
+    for r in rescues:
+        g5, g3 = by_id[r.gene5], by_id[r.gene3]
+        name = f"{g5.name}::{g3.name}"
+        out = [x for x in out if not (x["fusion"] == name and "low_mapq" in x["filter"])]
+        clusters = sorted(cluster_splits(r.splits, settings.jitter), key=lambda c: -len(c.splits))
+        bp5, bp3 = (clusters[0].bp5, clusters[0].bp3) if clusters else (None, None)
+        row = _row(sample_id, Candidate(g5, g3, bp5, bp3, r.splits, r.spanning), anyq, reference)
+        row.update(call="rescued", mapq=f"{r.mapq:g}")
+        row["alternatives"] = ";".join(f"{by_id[g].name}:{n}" for g, n in r.alternatives)
+        out.append(row)
+    return out
 
 
 def mark_main_isoforms(rows):

@@ -78,7 +78,7 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
         *("sample_id", "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3"),
         *("exon5", "exon3", "split_reads", "spanning_pairs", "duplicates", "in_frame"),
         "known_driver",
-        *("driver_evidence", "main_isoform"),
+        *("driver_evidence", "main_isoform", "call", "mapq", "alternatives"),
     ]
     rows = [r for r in passing if r["fusion"] == "RRBP1::ALK"]
     assert len(rows) == 1
