@@ -142,6 +142,7 @@ def main():
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--alternatives", type=int, default=3)
     ap.add_argument("--before-rev", default="6f54d6b")
+    ap.add_argument("--skip-before", action="store_true", help="time the gene model only")
     args = ap.parse_args()
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -154,7 +155,7 @@ def main():
     before = export_package(args.before_rev, work)
     after = REPO / "scripts"
     rows = []
-    for rule, code in CONSUMERS.items():
+    for rule, code in CONSUMERS.items() if not args.skip_before else ():
         rows.append(("before", rule, *run_step(code + "\nf(sys.argv[1])", [gtf], before)))
     rows.append(("after", "build_gene_model", *run_step(BUILD, [gtf, model], after)))
     for rule, code in CONSUMERS.items():

@@ -66,8 +66,11 @@ def build_model(gtf_path, path):
     return annotation
 
 
-def read_model(path) -> GtfGenes:
-    """The GtfGenes stored in a gene model TSV."""
+def read_model(path, parts=("genes", "unions")) -> GtfGenes:
+    """The GtfGenes stored in a gene model TSV; ``parts`` says which of the transcript
+    models (``genes``) and merged exons (``unions``) to read (gene ids and names always):
+    counting needs only the unions, the count matrix neither."""
+    want_genes, want_unions = "genes" in parts, "unions" in parts
     order, names, genes, unions = [], {}, {}, {}
     current = None  # (gene id, row fields) of the gene being read
     exons, cds, union = [], [], []
@@ -95,10 +98,12 @@ def read_model(path) -> GtfGenes:
                 order.append(f[1])
                 names[f[1]] = f[2]
             elif kind == "exon":
-                exons.append(Exon(int(f[5]), int(f[6]), int(f[7])))
+                if want_genes:
+                    exons.append(Exon(int(f[5]), int(f[6]), int(f[7])))
             elif kind == "cds":
-                cds.append(CDS(int(f[5]), int(f[6]), int(f[7])))
-            else:
+                if want_genes:
+                    cds.append(CDS(int(f[5]), int(f[6]), int(f[7])))
+            elif want_unions:
                 union.append((int(f[5]), int(f[6])))
     close()
     return GtfGenes(order, names, genes, unions)

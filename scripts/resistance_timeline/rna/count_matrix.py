@@ -13,7 +13,7 @@ STRAND_COLUMN = {"unstranded": 1, "forward": 2, "reverse": 3}
 def gene_names(annotation_path):
     """gene_id → gene_name from a GTF or the gene model (the id itself when a gene has no
     name), in file order."""
-    return load_annotation(annotation_path).names
+    return load_annotation(annotation_path, ()).names
 
 
 def read_gene_counts(path):

@@ -24,7 +24,7 @@ class ExonIndex:
     interval; from a GTF or the gene model (io/gene_model.py)."""
 
     def __init__(self, annotation_path):
-        annotation = load_annotation(annotation_path)
+        annotation = load_annotation(annotation_path, ("unions",))
         self.genes = list(annotation.order)  # gene ids in file order
         self.bins = defaultdict(list)  # (contig, bin) -> [(start, end, gene_id, strand)]
         for gene, (contig, strand, intervals) in annotation.unions.items():
