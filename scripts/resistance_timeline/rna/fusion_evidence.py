@@ -23,9 +23,10 @@ overlap (intergenic segments are ignored). breakpoint5 is the 3'-most base of th
 breakpoint3 the 5'-most base of the 3' segment.
 
 Duplicates: records flagged as duplicates are skipped, and every supporting fragment is
-identified by the positions and strands of its two mates (``fragment_key``), so PCR duplicates
-of one fragment count once even where nothing marked them (STAR's BAMs; the approach of
-Picard/samtools on aligned pairs, without their clipping correction). ``duplicate_handling``
+identified by the unclipped 5' end of the read and the position of its mate, with strands
+(``fragment_key``), so PCR duplicates of one fragment count once even where nothing marked them
+(STAR's BAMs), as Picard and samtools markdup compare pairs (the mate's own clipping is not
+known without an MC tag, so its aligned start stands for it). ``duplicate_handling``
 says which applied: ``marked`` when the BAM's header names a duplicate marker (imported BAMs
 pass through ``samtools markdup`` in rule import_rna_bam), otherwise ``by_position``.
 """
@@ -264,14 +265,29 @@ def duplicate_handling(header) -> str:
     return "by_position"
 
 
+def _clip(cigar, from_end) -> int:
+    """Soft- and hard-clipped bases at one end of a CIGAR (pysam cigartuples)."""
+    total = 0
+    for op, n in reversed(cigar) if from_end else cigar:
+        if op not in (4, 5):  # S, H
+            break
+        total += n
+    return total
+
+
 def fragment_key(read) -> str:
-    """The fragment's identity for counting support: contig, start and strand of both mates
-    (the same from either mate's record), so duplicates of one fragment share it."""
-    own = (read.reference_id, read.reference_start, read.is_reverse)
+    """The fragment's identity for counting support: the read's unclipped 5' end, strand and
+    mate role, and its mate's contig, start and strand, so PCR duplicates of one fragment (the
+    same record of each) share it, as duplicate markers compare them."""
+    cigar = read.cigartuples or []
+    if read.is_reverse:
+        five = read.reference_end + _clip(cigar, True)
+    else:
+        five = read.reference_start - _clip(cigar, False)
+    own = (read.reference_id, five, read.is_reverse, read.is_read1)
     if not read.is_paired or read.mate_is_unmapped:
         return f"{own}"
-    mate = (read.next_reference_id, read.next_reference_start, read.mate_is_reverse)
-    return f"{min(own, mate)}{max(own, mate)}"
+    return f"{own}{(read.next_reference_id, read.next_reference_start, read.mate_is_reverse)}"
 
 
 def collect_evidence(reads, index, strandedness):
