@@ -18,6 +18,8 @@ CONTRASTS = plan_contrasts(
 # the expression tables whose names the plan fixes: written once here, used by the rules
 PATIENT_CONTRASTS = "results/expression/{patient}.contrasts.tsv"
 COHORT_CONTRAST = "results/expression/cohort.{contrast}.tsv"
+# the GTF parsed once (rule build_gene_model); every RNA rule but STAR's index reads this
+GENE_MODEL = "results/reference/genes.model.tsv"
 GENE_SETS = sorted(
     glob.glob(os.path.join(WORKFLOW_DIR, "resources", "gene_sets", "*.tsv"))
 )
@@ -87,6 +89,32 @@ def get_rna_gene_counts(wildcards):
     return [rna_gene_counts(SAMPLES[s]["patient_id"], s) for s in rna_sample_ids()]
 
 
+def get_sample_gene_counts(wildcards):
+    """One RNA sample's gene count table (rna_gene_counts)."""
+    return rna_gene_counts(wildcards.patient, wildcards.sample)
+
+
+def rna_strandedness(patient, sample):
+    """A sample's strandedness table (inferred, configured, used), as infer_strandedness
+    declares it."""
+    return fill(rules.infer_strandedness.output[0], patient=patient, sample=sample)
+
+
+def get_sample_strandedness(wildcards):
+    """The strandedness table of one RNA sample."""
+    return rna_strandedness(wildcards.patient, wildcards.sample)
+
+
+def get_patient_strandedness(wildcards):
+    """Strandedness tables of the patient's RNA samples, in samples_of order."""
+    return per_sample(rules.infer_strandedness.output[0], wildcards.patient, "rna")
+
+
+def get_rna_strandedness(wildcards):
+    """Strandedness tables of every RNA sample, in rna_sample_ids order."""
+    return [rna_strandedness(SAMPLES[s]["patient_id"], s) for s in rna_sample_ids()]
+
+
 def get_patient_rna_samples(wildcards):
     """The patient's RNA samples, in get_patient_rna_bams order."""
     return sample_records(wildcards.patient, "rna")
@@ -103,6 +131,15 @@ def get_patient_rna_bams(wildcards):
 def get_patient_fusion_calls(wildcards):
     """Per-sample fusion calls of the patient's RNA samples."""
     return per_sample(rules.call_fusions.output.fusions, wildcards.patient, "rna")
+
+
+def get_sample_imbalance(wildcards):
+    """One RNA sample's kinase 3'-to-5' imbalance table (weak-partner rescue)."""
+    return fill(
+        rules.measure_kinase_imbalance.output[0],
+        patient=wildcards.patient,
+        sample=wildcards.sample,
+    )
 
 
 def get_patient_imbalance(wildcards):

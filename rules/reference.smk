@@ -1,5 +1,5 @@
-# The reference genome, prepared once under results/reference/: FASTA (uncompressed), its
-# indexes, and the capture targets sorted and merged.
+# The reference genome, prepared once under results/reference/: FASTA (uncompressed; a plain
+# FASTA linked in place), its indexes, the capture targets sorted and merged, and the GTF's compact gene model.
 
 
 # quick table work: run on the submitting host, not as cluster jobs
@@ -24,10 +24,14 @@ rule prepare_reference:
         mem_mb=1000,
         runtime=30,
     shell:
-        # gzip/bgzip FASTAs are decompressed so that every tool reads the same plain file
-        "(if gzip -t {input:q} 2>/dev/null; then gzip -dc {input:q} > {output.fasta};"
-        " else cp {input:q} {output.fasta}; fi"
-        " && samtools faidx {output.fasta}) 2> {log}"
+        # gzip/bgzip FASTAs are decompressed (STAR reads plain FASTA only); a plain FASTA is
+        # linked in place, not copied, and so is its .fai when it is newer than the FASTA
+        "(if gzip -t {input:q} 2>/dev/null; then gzip -dc {input:q} > {output.fasta}"
+        " && samtools faidx {output.fasta};"
+        ' else ln -sfn "$(realpath {input:q})" {output.fasta}'
+        " && if [ -s {input:q}.fai ] && [ {input:q}.fai -nt {input:q} ];"
+        ' then ln -sfn "$(realpath {input:q}.fai)" {output.fai};'
+        " else samtools faidx {output.fasta}; fi; fi) 2> {log}"
 
 
 rule index_reference_bwa:
@@ -71,3 +75,22 @@ rule prepare_targets:
         ' | awk \'BEGIN{{OFS="\\t"}} {{print $1, $2, $3, (NF >= 4 ? $4 : ".")}}\''
         " | sort -k1,1 -k2,2n"
         " | bedtools merge -c 4 -o distinct -i - > {output}) 2> {log}"
+
+
+rule build_gene_model:
+    input:
+        get_gtf,
+    output:
+        GENE_MODEL,
+    log:
+        "logs/build_gene_model/genes.log",
+    benchmark:
+        "benchmarks/build_gene_model/genes.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=grow_with_attempt(4000),
+        runtime=30,
+    script:
+        "../scripts/build_gene_model.py"

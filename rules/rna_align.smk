@@ -1,5 +1,5 @@
 # RNA alignment with STAR (chimeric detection on, gene counts), or an aligned RNA BAM taken
-# as given and counted the way STAR counts.
+# as given and counted the way STAR counts; the library's strandedness inferred per sample.
 
 
 rule build_star_index:
@@ -90,8 +90,12 @@ rule import_rna_bam:
         mem_mb=4000,
         runtime=120,
     shell:
-        # sorted and indexed here whatever order it came in; alignments are not changed
-        "(samtools sort -@ {threads} -m 1G -T {output.bam}.tmp -o {output.bam} {input:q}"
+        # sorted and indexed here whatever order it came in, PCR duplicates marked (flag 1024;
+        # fusion support skips them, gene counts keep them as STAR does); alignments unchanged
+        "(samtools collate -@ {threads} -O -u {input:q} {resources.tmpdir}/collate_$$"
+        " | samtools fixmate -@ {threads} -m -u - -"
+        " | samtools sort -@ {threads} -m 1G -u -T {output.bam}.tmp -"
+        " | samtools markdup -@ {threads} -T {output.bam}.md - {output.bam}"
         " && samtools index {output.bam}) 2> {log}"
 
 
@@ -99,7 +103,7 @@ rule count_rna_bam:
     input:
         bam=rules.import_rna_bam.output.bam,
         bai=rules.import_rna_bam.output.bai,
-        gtf=get_gtf,
+        genes=GENE_MODEL,
     output:
         "results/rna/{patient}/{sample}.imported.ReadsPerGene.out.tab",
     log:
@@ -114,3 +118,25 @@ rule count_rna_bam:
         runtime=120,
     script:
         "../scripts/count_rna_bam.py"
+
+
+rule infer_strandedness:
+    input:
+        get_sample_gene_counts,
+    output:
+        "results/qc/star/{patient}/{sample}.strandedness.tsv",
+    log:
+        "logs/infer_strandedness/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/infer_strandedness/{patient}/{sample}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        sample_id="{sample}",
+        configured=config["rna"]["strandedness"],
+    script:
+        "../scripts/infer_strandedness.py"

@@ -5,7 +5,8 @@
 rule build_count_matrix:
     input:
         counts=get_rna_gene_counts,
-        gtf=get_gtf,
+        strandedness=get_rna_strandedness,
+        genes=GENE_MODEL,
     output:
         counts="results/expression/counts.tsv",
         summary="results/qc/star/counts_summary.tsv",
@@ -21,7 +22,6 @@ rule build_count_matrix:
         runtime=30,
     params:
         samples=rna_sample_ids(),
-        strandedness=config["rna"]["strandedness"],
     script:
         "../scripts/build_count_matrix.py"
 

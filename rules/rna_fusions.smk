@@ -10,9 +10,11 @@ localrules:
 rule call_fusions:
     input:
         unpack(get_rna_bam),
-        gtf=get_gtf,
+        genes=GENE_MODEL,
         fasta=REF_FASTA,
-        markers=KNOWLEDGE["knowledge"],
+        knowledge=KNOWLEDGE["knowledge"],
+        strandedness=get_sample_strandedness,
+        imbalance=get_sample_imbalance,
     output:
         fusions="results/fusions/{patient}/{sample}.fusions.tsv",
         candidates="results/fusions/{patient}/{sample}.candidates.tsv",
@@ -37,7 +39,7 @@ rule call_fusions:
 rule measure_kinase_imbalance:
     input:
         unpack(get_rna_bam),
-        gtf=get_gtf,
+        genes=GENE_MODEL,
     output:
         "results/fusions/{patient}/{sample}.kinase_imbalance.tsv",
     log:
@@ -61,7 +63,8 @@ rule track_fusions:
     input:
         unpack(get_patient_rna_bams),
         calls=get_patient_fusion_calls,
-        gtf=get_gtf,
+        strandedness=get_patient_strandedness,
+        genes=GENE_MODEL,
     output:
         "results/fusions/{patient}.fusions.tsv",
     log:

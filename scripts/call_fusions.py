@@ -4,20 +4,23 @@ the passing calls and every candidate with its filter."""
 from resistance_timeline.io.logs import log_to
 from resistance_timeline.rna.fusion_evidence import count_chimeric_junctions
 from resistance_timeline.rna.fusions import FusionSettings, call_fusions, write_calls
+from resistance_timeline.rna.strandedness import used_strandedness
 
 
 def main(snakemake):
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     with log_to(snakemake.log[0]) as log:
         settings = FusionSettings.from_params(params.settings)
+        strandedness = used_strandedness(params.strandedness, inp.get("strandedness"))
         rows = call_fusions(
             inp.bam,
-            inp.gtf,
+            inp.genes,
             params.sample_id,
             settings,
-            params.strandedness,
-            markers=inp.markers,
+            strandedness,
+            knowledge=inp.knowledge,
             fasta=inp.fasta,
+            imbalance=inp.get("imbalance"),
         )
         passing = write_calls(rows, out.fusions, out.candidates)
         # optional cross-check only: STAR's WithinBAM records already hold this evidence
@@ -29,7 +32,7 @@ def main(snakemake):
                 file=log,
             )
         print(
-            f"{len(rows)} candidates, {len(passing)} passing ({params.strandedness} library)",
+            f"{len(rows)} candidates, {len(passing)} passing (read as {strandedness})",
             file=log,
         )
 

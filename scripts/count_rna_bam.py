@@ -7,7 +7,7 @@ from resistance_timeline.rna.gene_counts import count, write_reads_per_gene
 
 def main(snakemake):
     with log_to(snakemake.log[0]) as log:
-        genes, summary = count(snakemake.input.bam, snakemake.input.gtf)
+        genes, summary = count(snakemake.input.bam, snakemake.input.genes)
         write_reads_per_gene(genes, summary, snakemake.output[0])
         print(f"{sum(v[0] for v in genes.values())} fragments assigned (unstranded)", file=log)
 

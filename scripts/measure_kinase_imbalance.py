@@ -13,7 +13,7 @@ def main(snakemake):
     with log_to(snakemake.log[0]) as log:
         settings = ImbalanceSettings.from_params(snakemake.params.settings)
         rows = kinase_imbalance(
-            snakemake.input.bam, snakemake.input.gtf, snakemake.params.sample_id, settings
+            snakemake.input.bam, snakemake.input.genes, snakemake.params.sample_id, settings
         )
         write_imbalance(rows, snakemake.output[0])
         n = sum(r["imbalance"] == "true" for r in rows)

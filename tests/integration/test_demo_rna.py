@@ -15,8 +15,14 @@ FUSION_COLUMNS = [
     "exon3",
     "split_reads",
     "spanning_pairs",
+    "duplicates",
     "in_frame",
     "known_driver",
+    "driver_evidence",
+    "main_isoform",
+    "isoforms",
+    "call",
+    "alternatives",
     "status",
 ]
 

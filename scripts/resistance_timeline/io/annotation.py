@@ -155,21 +155,54 @@ def gtf_rows(gtf_path, features=None):
             yield fields, _attributes(fields[8])
 
 
-def load_genes(gtf_path: str) -> dict[str, Gene]:
-    """Parse a GTF into {gene_id: Gene} holding each gene's canonical transcript.
+@dataclass
+class GtfGenes:
+    """What the RNA arm needs of a GTF, from one pass: every gene id in file order, its name,
+    the canonical transcript's model (genes with exons only), and the merged exons of all its
+    transcripts (contig, strand, [(start, end), ...]) for counting reads per gene."""
 
-    Genes without any exon row are dropped; a gene's span is taken from its ``gene`` row,
-    else from its exons.
-    """
+    order: list[str]
+    names: dict[str, str]
+    genes: dict[str, Gene]
+    unions: dict[str, tuple[str, str, list[tuple[int, int]]]]
+
+
+_GENE_ID = re.compile(r'gene_id "([^"]+)"')
+
+
+def merge_intervals(intervals):
+    """Sorted, merged 1-based inclusive intervals (overlapping or adjacent ones joined)."""
+    out = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def parse_gtf(gtf_path) -> GtfGenes:
+    """One pass over a GTF (plain or gzip) into GtfGenes: gene, exon and CDS rows are read in
+    full; other rows only for their gene id (file order)."""
+    order: dict[str, None] = {}
     genes: dict[str, dict] = {}
     tx: dict[tuple[str, str], dict] = {}
-    for f, attrs in gtf_rows(gtf_path, ("gene", "exon", "CDS")):
+    for f in feature_lines(gtf_path):
+        if f[2] not in ("gene", "exon", "CDS"):
+            m = _GENE_ID.search(f[8])
+            if m:
+                order.setdefault(m.group(1))
+            continue
+        attrs = _attributes(f[8])
         gid = attrs.get("gene_id", [""])[0]
         if not gid:
             continue
+        order.setdefault(gid)
         start, end = int(f[3]), int(f[4])
         name = attrs.get("gene_name", [gid])[0]
-        g = genes.setdefault(gid, {"name": name, "contig": f[0], "strand": f[6], "span": None})
+        g = genes.setdefault(
+            gid, {"name": name, "contig": f[0], "strand": f[6], "span": None, "exons": []}
+        )
         if f[2] == "gene":
             g["span"] = (start, end)
             continue
@@ -180,31 +213,61 @@ def load_genes(gtf_path: str) -> dict[str, Gene]:
         if f[2] == "exon":
             number = attrs.get("exon_number", [None])[0]
             t["exons"].append((start, end, int(number) if number else None))
+            g["exons"].append((start, end))
         else:
             t["cds"].append((start, end, int(f[7]) if f[7] in "012" else 0))
     by_gene: dict[str, list[tuple[str, dict]]] = {}
     for (gid, tid), t in tx.items():
         by_gene.setdefault(gid, []).append((tid, t))
-    out = {}
+    models = {}
     for gid, candidates in by_gene.items():
-        g = genes[gid]
+        gene = _canonical_gene(gid, genes[gid], candidates)
+        if gene is not None:
+            models[gid] = gene
+    names = {gid: genes[gid]["name"] if gid in genes else gid for gid in order}
+    unions = {
+        gid: (g["contig"], g["strand"], merge_intervals(g["exons"]))
+        for gid, g in genes.items()
+        if g["exons"]
+    }
+    return GtfGenes(list(order), names, models, unions)
 
-        def rank(item):
-            tid, t = item
-            cds_len = sum(b - a + 1 for a, b, _ in t["cds"])
-            ex_len = sum(b - a + 1 for a, b, _ in t["exons"])
-            return canonical_key(t["tags"], cds_len, ex_len, tid)
 
-        tid, t = max(candidates, key=rank)
-        if not t["exons"]:
-            continue
-        rev = g["strand"] == "-"
-        exons = sorted(t["exons"], key=lambda e: e[0], reverse=rev)
-        exons = [Exon(a, b, n if n else i) for i, (a, b, n) in enumerate(exons, 1)]
-        cds = [CDS(a, b, p) for a, b, p in sorted(t["cds"], key=lambda c: c[0], reverse=rev)]
-        span = g["span"] or (min(e.start for e in exons), max(e.end for e in exons))
-        out[gid] = Gene(gid, g["name"], g["contig"], g["strand"], span[0], span[1], tid, exons, cds)
-    return out
+def _canonical_gene(gid, g, candidates) -> Gene | None:
+    """The Gene of a gene's canonical transcript (canonical_key), None without exons."""
+
+    def rank(item):
+        tid, t = item
+        cds_len = sum(b - a + 1 for a, b, _ in t["cds"])
+        ex_len = sum(b - a + 1 for a, b, _ in t["exons"])
+        return canonical_key(t["tags"], cds_len, ex_len, tid)
+
+    tid, t = max(candidates, key=rank)
+    if not t["exons"]:
+        return None
+    rev = g["strand"] == "-"
+    exons = sorted(t["exons"], key=lambda e: e[0], reverse=rev)
+    exons = [Exon(a, b, n if n else i) for i, (a, b, n) in enumerate(exons, 1)]
+    cds = [CDS(a, b, p) for a, b, p in sorted(t["cds"], key=lambda c: c[0], reverse=rev)]
+    span = g["span"] or (min(e.start for e in exons), max(e.end for e in exons))
+    return Gene(gid, g["name"], g["contig"], g["strand"], span[0], span[1], tid, exons, cds)
+
+
+def load_annotation(path, parts=("genes", "unions")) -> GtfGenes:
+    """GtfGenes of a GTF, or of the compact gene model written by rule build_gene_model
+    (io/gene_model.py; read much faster, and only the ``parts`` asked for)."""
+    from resistance_timeline.io.gene_model import is_model, read_model  # it imports this module
+
+    return read_model(path, parts) if is_model(path) else parse_gtf(path)
+
+
+def load_genes(path) -> dict[str, Gene]:
+    """{gene_id: Gene} holding each gene's canonical transcript, from a GTF or the gene model.
+
+    Genes without any exon row are dropped; a gene's span is taken from its ``gene`` row,
+    else from its exons.
+    """
+    return load_annotation(path, ("genes",)).genes
 
 
 class GeneIndex:

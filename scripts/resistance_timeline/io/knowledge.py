@@ -28,7 +28,6 @@ from resistance_timeline.io.alterations import (
 from resistance_timeline.io.civic import normalize_alteration, profile_components
 from resistance_timeline.io.drugs import Drugs, load_drugs
 from resistance_timeline.io.knowledge_format import KnowledgeFormatError, read_rows
-from resistance_timeline.io.tables import read_tsv
 
 REQUIRED = (
     *("gene", "alteration", "drug", "effect", "evidence", "evidence_level", "disease", "source"),
@@ -290,14 +289,3 @@ def knowledge_text(matches):
         f"{drug}: {effect} ({';'.join(cited)})" + (f" [{tag}]" if tag else "")
         for (drug, effect, tag), cited in groups.items()
     )
-
-
-def marker_fusions(path) -> set[str]:
-    """Fusion alterations of the knowledge base ('EML4::ALK', '*::ALK'); empty without a path.
-    ``path``: one table or a list of tables."""
-    if not path:
-        return set()
-    paths = [path] if isinstance(path, str | PathLike) else list(path)
-    return {
-        r["alteration"] for p in paths for r in read_tsv(p) if "::" in (r.get("alteration") or "")
-    }

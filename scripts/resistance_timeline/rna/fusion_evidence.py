@@ -21,6 +21,14 @@ Transcript strands: for stranded libraries the read strand gives the transcript 
 sense when it aligns on its gene's strand. A segment belongs to the gene with most exonic
 overlap (intergenic segments are ignored). breakpoint5 is the 3'-most base of the 5' segment,
 breakpoint3 the 5'-most base of the 3' segment.
+
+Duplicates: records flagged as duplicates are skipped, and every supporting fragment is
+identified by the unclipped 5' end of the read and the position of its mate, with strands
+(``fragment_key``), so PCR duplicates of one fragment count once even where nothing marked them
+(STAR's BAMs), as Picard and samtools markdup compare pairs (the mate's own clipping is not
+known without an MC tag, so its aligned start stands for it). ``duplicate_handling``
+says which applied: ``marked`` when the BAM's header names a duplicate marker (imported BAMs
+pass through ``samtools markdup`` in rule import_rna_bam), otherwise ``by_position``.
 """
 
 import re
@@ -230,6 +238,7 @@ class _Mate(NamedTuple):
     gene: Gene
     edge: int  # its aligned base nearest the junction
     mapq: int
+    key: str  # fragment_key
 
 
 def _skipped(read) -> bool:
@@ -242,9 +251,49 @@ def _skipped(read) -> bool:
     )
 
 
+DUPLICATE_MARKERS = ("markdup", "markduplicates", "bammarkduplicates", "dedup")
+
+
+def duplicate_handling(header) -> str:
+    """``marked`` when a @PG line of the BAM header (pysam header dict) names a duplicate
+    marker (samtools markdup, Picard MarkDuplicates, sambamba markdup, biobambam, umi_tools
+    dedup), else ``by_position`` (module docstring)."""
+    for pg in header.get("PG", []):
+        text = " ".join(str(pg.get(k, "")) for k in ("ID", "PN", "CL")).lower()
+        if any(m in text for m in DUPLICATE_MARKERS):
+            return "marked"
+    return "by_position"
+
+
+def _clip(cigar, from_end) -> int:
+    """Soft- and hard-clipped bases at one end of a CIGAR (pysam cigartuples)."""
+    total = 0
+    for op, n in reversed(cigar) if from_end else cigar:
+        if op not in (4, 5):  # S, H
+            break
+        total += n
+    return total
+
+
+def fragment_key(read) -> str:
+    """The fragment's identity for counting support: the read's unclipped 5' end, strand and
+    mate role, and its mate's contig, start and strand, so PCR duplicates of one fragment (the
+    same record of each) share it, as duplicate markers compare them."""
+    cigar = read.cigartuples or []
+    if read.is_reverse:
+        five = read.reference_end + _clip(cigar, True)
+    else:
+        five = read.reference_start - _clip(cigar, False)
+    own = (read.reference_id, five, read.is_reverse, read.is_read1)
+    if not read.is_paired or read.mate_is_unmapped:
+        return f"{own}"
+    return f"{own}{(read.next_reference_id, read.next_reference_start, read.mate_is_reverse)}"
+
+
 def collect_evidence(reads, index, strandedness):
     """Split and spanning evidence from an iterable of alignments (primary records are used;
-    secondary, supplementary, duplicate, QC-failed and unmapped records are skipped)."""
+    secondary, supplementary, duplicate, QC-failed and unmapped records are skipped); each
+    piece of evidence names its fragment by ``fragment_key``."""
     splits, split_frags, mates = [], set(), defaultdict(list)
     for read in reads:
         if _skipped(read):
@@ -252,7 +301,7 @@ def collect_evidence(reads, index, strandedness):
         assigned, junctions, sense = read_evidence(read, index, strandedness)
         for j in junctions:
             g5, g3 = j.gene5.gene_id, j.gene3.gene_id
-            splits.append(Split(read.query_name, g5, g3, j.bp5, j.bp3, j.anchor, j.mapq))
+            splits.append(Split(fragment_key(read), g5, g3, j.bp5, j.bp3, j.anchor, j.mapq))
             split_frags.add(read.query_name)
         if not assigned or junctions or not read.is_paired or read.mate_is_unmapped:
             continue
@@ -263,7 +312,7 @@ def collect_evidence(reads, index, strandedness):
         ps = [a.piece for a in assigned]
         edge = tx_last(gene, ps) if sense else tx_first(gene, ps)  # the side facing the junction
         mapq = min(a.piece.mapq for a in assigned)
-        mates[read.query_name].append(_Mate(sense, gene, edge, mapq))
+        mates[read.query_name].append(_Mate(sense, gene, edge, mapq, fragment_key(read)))
     spanning = []
     for frag, ms in mates.items():
         if frag in split_frags or len(ms) != 2 or ms[0].sense == ms[1].sense:
@@ -271,7 +320,7 @@ def collect_evidence(reads, index, strandedness):
         five, three = sorted(ms, key=lambda m: not m.sense)
         if five.gene.gene_id != three.gene.gene_id:
             g5, g3, mapq = five.gene.gene_id, three.gene.gene_id, min(five.mapq, three.mapq)
-            spanning.append(Spanning(frag, g5, g3, five.edge, three.edge, mapq))
+            spanning.append(Spanning(five.key, g5, g3, five.edge, three.edge, mapq))
     return splits, spanning
 
 

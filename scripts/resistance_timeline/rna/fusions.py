@@ -9,28 +9,33 @@ few bases are missed (on the demo cohort 18 of 30 simulated junction fragments a
 with min_anchor 8 — exactly STAR's own Chimeric.out.junction count). Filters: low_support,
 low_mapq (support only from low-MAPQ reads), read_through (see
 fusion_filters.is_read_through), paralog (same name family, listed prefix pairs, or with a
-FASTA shared k-mers around the breakpoint). Known drivers are not exempt.
+FASTA shared k-mers around the breakpoint). Known drivers (from either partner,
+rna/fusion_drivers.py) are not exempt.
 
 The settings are the ``fusions`` section of the configuration, whose defaults live in
 config/schemas/config.schema.yaml only (FusionSettings).
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from statistics import median
 from typing import NamedTuple
 
 import pysam
 
 from resistance_timeline.io.annotation import Gene, GeneIndex, load_genes
-from resistance_timeline.io.knowledge import marker_fusions
 from resistance_timeline.io.tables import write_tsv
+from resistance_timeline.rna.fusion_drivers import KnownDrivers, driver_evidence, known_drivers
 from resistance_timeline.rna.fusion_evidence import (
     Spanning,
     Split,
     collect_evidence,
+    duplicate_handling,
     spanning_fits,
 )
 from resistance_timeline.rna.fusion_filters import homologous, is_paralog_pair, is_read_through
+from resistance_timeline.rna.fusion_frame import in_frame
+from resistance_timeline.rna.fusion_rescue import imbalanced_kinases, rescue_partners
 
 COLUMNS = [
     "sample_id",
@@ -43,8 +48,14 @@ COLUMNS = [
     "exon3",
     "split_reads",
     "spanning_pairs",
+    "duplicates",
     "in_frame",
     "known_driver",
+    "driver_evidence",
+    "main_isoform",
+    "call",
+    "mapq",
+    "alternatives",
 ]
 
 
@@ -61,6 +72,7 @@ class FusionSettings:
     jitter: int
     paralog_names: str | list  # "family", or a list of "family" / [prefix5, prefix3] items
     known_kinases: frozenset[str]
+    kinase_domains: dict  # gene -> [first, last] residue of its kinase domain
 
     @classmethod
     def from_params(cls, section):
@@ -110,7 +122,7 @@ class Reference:
     """What candidates are filtered and annotated against."""
 
     index: GeneIndex
-    marker_fusions: frozenset[str] | set[str] = frozenset()
+    drivers: KnownDrivers = KnownDrivers()
     fasta: pysam.FastaFile | None = None  # open FASTA for the homology filter, or None
 
 
@@ -135,21 +147,11 @@ def cluster_splits(splits, jitter) -> list[SplitCluster]:
 
 def frame_and_exons(gene5: Gene, gene3: Gene, bp5, bp3):
     """(exon5, exon3, in_frame): exon numbers if the breakpoints are on exon borders, and
-    whether the 5' exon's last codon position continues into the 3' exon (None if unknown)."""
+    whether the 3' partner's frame continues across the junction wherever it lies (exon
+    border, inside an exon or an intron; rna/fusion_frame.py), None when a side is
+    non-coding."""
     exon5, exon3 = gene5.exon_ending_at(bp5), gene3.exon_starting_at(bp3)
-    in_frame = None
-    if exon5 and exon3:
-        c5, c3 = gene5.codon_position(bp5), gene3.codon_position(bp3)
-        if c5 is not None and c3 is not None:
-            in_frame = (c5 + 1) % 3 == c3
-    return exon5, exon3, in_frame
-
-
-def is_known_driver(gene5, gene3, kinases, marker_fusions) -> bool:
-    """3' partner is a known fusion kinase, or the fusion (or '*::gene3') is a marker row."""
-    if gene3 in kinases:
-        return True
-    return f"{gene5}::{gene3}" in marker_fusions or f"*::{gene3}" in marker_fusions
+    return exon5, exon3, in_frame(gene5, gene3, bp5, bp3)
 
 
 def _fmt(value):
@@ -212,9 +214,11 @@ def _row(sample_id, c: Candidate, settings: FusionSettings, reference: Reference
     split_hq = len({x.fragment for x in c.splits if settings.counts(x)})
     span_hq = len({x.fragment for x in c.spanning if x.mapq >= settings.min_mapq})
     reasons = _filters(c, settings, reference, (split_hq, span_hq))
+    counted = [x.mapq for x in c.splits if settings.counts(x)]
+    counted += [x.mapq for x in c.spanning if x.mapq >= settings.min_mapq]
     g5, g3 = c.gene5, c.gene3
     exon5, exon3, in_frame = frame_and_exons(g5, g3, c.bp5, c.bp3) if c.bp5 else (None,) * 3
-    known = is_known_driver(g5.name, g3.name, settings.known_kinases, reference.marker_fusions)
+    evidence = driver_evidence(g5, g3, c.bp5, reference.drivers)
     return {
         "sample_id": sample_id,
         "fusion": f"{g5.name}::{g3.name}",
@@ -227,7 +231,11 @@ def _row(sample_id, c: Candidate, settings: FusionSettings, reference: Reference
         "split_reads": split_hq,
         "spanning_pairs": span_hq,
         "in_frame": _fmt(in_frame),
-        "known_driver": _fmt(known),
+        "known_driver": _fmt(bool(evidence)),
+        "driver_evidence": ";".join(evidence),
+        "call": "called",
+        "mapq": f"{median(counted):g}" if counted else "",
+        "alternatives": "",
         "filter": ";".join(reasons) or "PASS",
     }
 
@@ -264,7 +272,8 @@ def support_at(
 
     breakpoint5/3 are 'contig:pos' as in the fusion tables; the genes are looked up at the
     breakpoints unless named. Only the two genes' regions are read.
-    Returns {"split_reads": int, "spanning_pairs": int} (fragments, each counted once).
+    Returns {"split_reads": int, "spanning_pairs": int} (fragments, each counted once) and
+    "duplicates" (how duplicates were handled, fusion_evidence.duplicate_handling).
     """
     g5, b5 = _gene_at(index, breakpoint5, gene5, lambda g, p: g.exon_ending_at(p))
     g3, b3 = _gene_at(index, breakpoint3, gene3, lambda g, p: g.exon_starting_at(p))
@@ -272,6 +281,7 @@ def support_at(
     handle = pysam.AlignmentFile(bam) if opened else bam
     try:
         splits, spanning = collect_evidence(_region_reads(handle, (g5, g3)), index, strandedness)
+        duplicates = duplicate_handling(handle.header.to_dict())
     finally:
         if opened:
             handle.close()
@@ -291,25 +301,78 @@ def support_at(
         and x.mapq >= settings.min_mapq
         and spanning_fits(g5, g3, x, b5, b3, jit)
     }
-    return {"split_reads": len(split), "spanning_pairs": len(span - split)}
+    return {
+        "split_reads": len(split),
+        "spanning_pairs": len(span - split),
+        "duplicates": duplicates,
+    }
 
 
-def call_fusions(bam, gtf, sample_id, settings, strandedness, markers=None, fasta=None):
+def call_fusions(
+    bam, gtf, sample_id, settings, strandedness, knowledge=(), fasta=None, imbalance=None
+):
     """All fusion candidates of one sample as rows (COLUMNS + 'filter'), best supported first.
-    ``markers`` (knowledge base TSV) and ``fasta`` (for the homology filter) are optional."""
+    ``knowledge`` (knowledge-base TSVs, rna/fusion_drivers.py), ``fasta`` (for the homology
+    filter) and ``imbalance`` (the sample's kinase imbalance table, for rescues of weak
+    partners, rna/fusion_rescue.py) are optional."""
     index = GeneIndex(load_genes(gtf))
     with pysam.AlignmentFile(bam) as handle:
         splits, spanning = collect_evidence(handle.fetch(until_eof=True), index, strandedness)
+        duplicates = duplicate_handling(handle.header.to_dict())
     fa = pysam.FastaFile(fasta) if fasta else None
-    reference = Reference(index, marker_fusions(markers), fa)
+    drivers = known_drivers(knowledge, settings.known_kinases, settings.kinase_domains)
+    reference = Reference(index, drivers, fa)
     rows = build_candidates(splits, spanning, settings, reference, sample_id)
+    kinases = [
+        index.by_name[k].gene_id for k in imbalanced_kinases(imbalance) if k in index.by_name
+    ]
+    reported = {index.by_name[r["gene3"]].gene_id for r in rows if r["filter"] == "PASS"}
+    rescues = rescue_partners(splits, spanning, kinases, reported, settings)
+    rows = rescued_rows(rows, rescues, settings, reference, sample_id)
+    for row in rows:
+        row["duplicates"] = duplicates
+    return mark_main_isoforms(rows)
+
+
+def rescued_rows(rows, rescues, settings, reference, sample_id):
+    """``rows`` with each rescue (fusion_rescue.Rescue) as a ``rescued`` call at its
+    commonest breakpoints, counted at any MAPQ, in place of its gene pair's low-MAPQ rows."""
+    anyq = replace(settings, min_mapq=0)
+    by_id = reference.index.genes
+    out = list(rows)
+    for r in rescues:
+        g5, g3 = by_id[r.gene5], by_id[r.gene3]
+        name = f"{g5.name}::{g3.name}"
+        out = [x for x in out if not (x["fusion"] == name and "low_mapq" in x["filter"])]
+        clusters = sorted(cluster_splits(r.splits, settings.jitter), key=lambda c: -len(c.splits))
+        bp5, bp3 = (clusters[0].bp5, clusters[0].bp3) if clusters else (None, None)
+        row = _row(sample_id, Candidate(g5, g3, bp5, bp3, r.splits, r.spanning), anyq, reference)
+        row.update(call="rescued", mapq=f"{r.mapq:g}")
+        row["alternatives"] = ";".join(f"{by_id[g].name}:{n}" for g, n in r.alternatives)
+        out.append(row)
+    return out
+
+
+def mark_main_isoforms(rows):
+    """Rows sorted passing first, best supported first (then by name and breakpoints), with
+    ``main_isoform`` true on the best-supported passing breakpoint pair of each fusion and
+    false on every other row: each supported breakpoint pair keeps its own row."""
     rows.sort(
         key=lambda r: (
             r["filter"] != "PASS",
             -(r["split_reads"] + r["spanning_pairs"]),
+            -r["split_reads"],
             r["fusion"],
+            r["breakpoint5"],
+            r["breakpoint3"],
         )
     )
+    seen = set()
+    for r in rows:
+        main = r["filter"] == "PASS" and r["fusion"] not in seen
+        if main:
+            seen.add(r["fusion"])
+        r["main_isoform"] = _fmt(main)
     return rows
 
 

@@ -13,31 +13,25 @@ from collections import defaultdict
 
 import pysam
 
-from resistance_timeline.io.annotation import gtf_rows
+from resistance_timeline.io.annotation import load_annotation
 
 SUMMARY_ROWS = ("N_unmapped", "N_multimapping", "N_noFeature", "N_ambiguous")
 BIN = 100_000
 
 
 class ExonIndex:
-    """Exons of every transcript of every gene, looked up by contig and interval."""
+    """Exons of every transcript of every gene (merged per gene), looked up by contig and
+    interval; from a GTF or the gene model (io/gene_model.py)."""
 
-    def __init__(self, gtf_path):
-        self.genes = []  # gene ids in file order
+    def __init__(self, annotation_path):
+        annotation = load_annotation(annotation_path, ("unions",))
+        self.genes = list(annotation.order)  # gene ids in file order
         self.bins = defaultdict(list)  # (contig, bin) -> [(start, end, gene_id, strand)]
-        seen = set()
-        for fields, attrs in gtf_rows(gtf_path):
-            if "gene_id" not in attrs:
-                continue
-            gene = attrs["gene_id"][0]
-            if gene not in seen:
-                seen.add(gene)
-                self.genes.append(gene)
-            if fields[2] != "exon":
-                continue
-            start, end = int(fields[3]) - 1, int(fields[4])  # 0-based half-open
-            for b in range(start // BIN, (end - 1) // BIN + 1):
-                self.bins[(fields[0], b)].append((start, end, gene, fields[6]))
+        for gene, (contig, strand, intervals) in annotation.unions.items():
+            for a, b in intervals:
+                start, end = a - 1, b  # 0-based half-open
+                for k in range(start // BIN, (end - 1) // BIN + 1):
+                    self.bins[(contig, k)].append((start, end, gene, strand))
 
     def genes_overlapping(self, contig, blocks):
         """{gene_id: strand} of the genes whose exons overlap any of the blocks."""

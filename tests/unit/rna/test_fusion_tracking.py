@@ -13,6 +13,7 @@ CALL = {
     **{"sample_id": "R0", "fusion": "RRBP1::ALK", "gene5": "RRBP1", "gene3": "ALK"},
     **{"breakpoint5": "chr20:10624", "breakpoint3": "chr2:26821", "exon5": "8", "exon3": "20"},
     **{"split_reads": "18", "spanning_pairs": "12", "in_frame": "true", "known_driver": "true"},
+    "driver_evidence": "kinase_3p",
 }
 SAMPLES = [
     {"sample_id": "R0", "day": 0},
@@ -56,7 +57,7 @@ def world(tmp_path_factory):
 def test_entry_measures_absent_fusions_in_the_other_bams(world, tmp_path):
     section = schema_defaults("fusions")
     samples = [{"sample_id": "N", "day": 0}, {"sample_id": "T", "day": 100}]
-    files = {"gtf": str(world.gtf), "fasta": str(world.fasta), "markers": str(MARKERS)}
+    files = {"genes": str(world.gtf), "fasta": str(world.fasta), "knowledge": [str(MARKERS)]}
     calls = []
     for sample, bam in (("N", world.bam["normal"]), ("T", world.bam["tumour"])):
         calls.append(str(tmp_path / f"{sample}.fusions.tsv"))
@@ -70,7 +71,7 @@ def test_entry_measures_absent_fusions_in_the_other_bams(world, tmp_path):
     bams = [str(world.bam["normal"]), str(world.bam["tumour"])]
     run_entry(
         "track_fusions",
-        input=Inputs(calls=calls, bams=bams, gtf=str(world.gtf)),
+        input=Inputs(calls=calls, bams=bams, genes=str(world.gtf)),
         output=[str(tmp_path / "PX.fusions.tsv")],
         log=[str(tmp_path / "track.log")],
         params=Inputs(patient="PX", samples=samples, settings=section, strandedness="reverse"),
@@ -84,3 +85,31 @@ def test_entry_measures_absent_fusions_in_the_other_bams(world, tmp_path):
     assert got[("RRBP1::ALK", "N")]["split_reads"] == "0"
     assert got[("RRBP1::ALK", "T")]["status"] == "detected"
     assert {r["patient_id"] for r in rows} == {"PX"}
+
+
+def test_isoforms_tracked_by_partner_genes():
+    """R0 calls RRBP1::ALK at its exon-border pair (main) and at an intronic pair; R1 only at
+    the intronic pair; R2 calls nothing and is measured at the patient's main pair."""
+    intronic = {**CALL, "breakpoint5": "chr20:10500", "exon5": "", "split_reads": "4"}
+    intronic.update(spanning_pairs="1", main_isoform="false")
+    main = {**CALL, "main_isoform": "true"}
+    later = {**intronic, "sample_id": "R1", "split_reads": "6", "main_isoform": "true"}
+    calls = {"R0": [main, intronic], "R1": [later], "R2": []}
+    asked = []
+
+    def measure(bam, fusion):
+        asked.append((bam, fusion["breakpoint5"]))
+        return {"split_reads": 0, "spanning_pairs": 0}
+
+    rows = track(SAMPLES, calls, ["bam0", "bam1", "bam2"], measure)
+    got = [
+        (r["sample_id"], r["breakpoint5"], r["split_reads"], r["main_isoform"], r["isoforms"])
+        for r in rows
+    ]
+    assert got == [
+        ("R0", "chr20:10624", 18, "true", 2),  # 30 fragments over the patient vs 5 + 7
+        ("R1", "chr20:10500", 6, "false", 1),
+        ("R2", "chr20:10624", 0, "true", 0),
+    ]
+    assert [r["status"] for r in rows] == ["detected", "detected", "not_detected"]
+    assert asked == [("bam2", "chr20:10624")]

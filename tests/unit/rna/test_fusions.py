@@ -16,7 +16,7 @@ import numpy as np
 import pysam
 import pytest
 
-from helpers import MARKERS, Inputs, build_world, needs_star, run_entry
+from helpers import MARKERS, REPO, Inputs, build_world, needs_star, run_entry
 from resistance_timeline.io.annotation import GeneIndex, load_genes
 from resistance_timeline.rna.fusion_evidence import Split, pieces
 from resistance_timeline.rna.fusion_filters import homologous, is_paralog_pair, is_read_through
@@ -24,13 +24,15 @@ from resistance_timeline.rna.fusions import (
     FusionSettings,
     Reference,
     build_candidates,
-    is_known_driver,
+    mark_main_isoforms,
     support_at,
 )
 from resistance_timeline.setup.config import schema_defaults
 
 SECTION = schema_defaults("fusions")  # what the rule passes as params.settings by default
 SETTINGS = FusionSettings.from_params(SECTION)
+CIVIC = REPO / "resources" / "knowledge" / "civic_predictive.tsv"
+KNOWLEDGE = [str(MARKERS), str(CIVIC)]
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +44,7 @@ def run_main(tmp_path, bam, world, strandedness="reverse", settings=None, **extr
     """Run the rule entry like Snakemake would; return (passing rows, candidate rows, header of
     the passing table)."""
     out = Inputs(fusions=str(tmp_path / "fusions.tsv"), candidates=str(tmp_path / "candidates.tsv"))
-    files = dict(bam=str(bam), gtf=str(world.gtf), fasta=str(world.fasta), markers=str(MARKERS))
+    files = dict(bam=str(bam), genes=str(world.gtf), fasta=str(world.fasta), knowledge=KNOWLEDGE)
     run_entry(
         "call_fusions",
         input=Inputs(**files, **extra),
@@ -74,7 +76,9 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
     passing, candidates, header = run_main(tmp_path, world.bam["tumour"], world)
     assert header.split("\t") == [
         *("sample_id", "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3"),
-        *("exon5", "exon3", "split_reads", "spanning_pairs", "in_frame", "known_driver"),
+        *("exon5", "exon3", "split_reads", "spanning_pairs", "duplicates", "in_frame"),
+        "known_driver",
+        *("driver_evidence", "main_isoform", "call", "mapq", "alternatives"),
     ]
     rows = [r for r in passing if r["fusion"] == "RRBP1::ALK"]
     assert len(rows) == 1
@@ -82,6 +86,7 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
     truth = world.truth["tumour"]["RRBP1::ALK"]
     annotated = (row["exon5"], row["exon3"], row["in_frame"], row["known_driver"])
     assert annotated == ("3", "3", "true", "true")
+    assert row["driver_evidence"] == "knowledge_base_fusion;kinase_3p"  # a marker row, too
     assert row["breakpoint5"] == exon_border(world, "RRBP1", 3, "end")
     assert row["breakpoint3"] == exon_border(world, "ALK", 3, "start")
     assert abs(int(row["split_reads"]) - truth["split_reads"]) <= 3
@@ -135,7 +140,7 @@ def test_support_at_given_fusion(world):
     tumour = support_at(str(world.bam["tumour"]), bp5, bp3, index, "reverse", SETTINGS)
     assert abs(tumour["split_reads"] - 30) <= 3 and abs(tumour["spanning_pairs"] - 20) <= 3
     normal = support_at(str(world.bam["normal"]), bp5, bp3, index, "reverse", SETTINGS)
-    assert normal == {"split_reads": 0, "spanning_pairs": 0}
+    assert normal == {"split_reads": 0, "spanning_pairs": 0, "duplicates": "by_position"}
     with pytest.raises(ValueError, match="no gene at breakpoint chrB:20000"):
         support_at(str(world.bam["normal"]), bp5, "chrB:20000", index, "reverse", SETTINGS)
 
@@ -214,10 +219,17 @@ def test_mapq_support_and_known_driver_rules(index):
     short = [Split(f"f{i}", "g1", "g4", 400, 9001, 10, 255) for i in range(5)]
     (row,) = build_candidates(short, [], SETTINGS, reference, "")
     assert row["filter"] == "low_support"  # anchors below min_anchor are not support
-    assert is_known_driver("TNS1", "ALK", {"ALK"}, set())
-    assert is_known_driver("X", "ALK", set(), {"*::ALK"})
-    assert is_known_driver("EML4", "ALK", set(), {"EML4::ALK"})
-    assert not is_known_driver("ALK", "EML4", {"ALK"}, {"EML4::ALK"})
+
+
+def test_every_breakpoint_pair_has_a_row_and_the_best_supported_is_main(index):
+    reference = Reference(index)
+    border = [Split(f"b{i}", "g1", "g4", 400, 9001, 30, 60) for i in range(5)]
+    inside = [Split(f"i{i}", "g1", "g4", 350, 9001, 30, 60) for i in range(3)]
+    rows = mark_main_isoforms(build_candidates(inside + border, [], SETTINGS, reference, "S"))
+    got = [(r["breakpoint5"], r["split_reads"], r["main_isoform"]) for r in rows]
+    assert got == [("c1:400", 5, "true"), ("c1:350", 3, "false")]
+    weak = mark_main_isoforms(build_candidates(inside[:1], [], SETTINGS, reference, "S"))
+    assert weak[0]["filter"] == "low_support" and weak[0]["main_isoform"] == "false"
 
 
 def test_pieces_follow_the_read_as_sequenced():

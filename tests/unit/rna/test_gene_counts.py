@@ -6,6 +6,7 @@ the same on the demo cohort.)"""
 import pytest
 
 from helpers import Inputs, build_world, needs_star, run_entry
+from resistance_timeline.io.gene_model import build_model
 from resistance_timeline.rna.count_matrix import read_gene_counts
 from resistance_timeline.rna.gene_counts import SUMMARY_ROWS, count
 
@@ -26,10 +27,13 @@ def test_counts_of_star_bam_equal_star_gene_counts(world):
 
 @needs_star
 def test_entry_writes_star_layout(world, tmp_path):
+    """From the gene model (rule build_gene_model), as the workflow runs it."""
     out = tmp_path / "sample.imported.ReadsPerGene.out.tab"
+    model = tmp_path / "genes.model.tsv"
+    build_model(world.gtf, model)
     run_entry(
         "count_rna_bam",
-        input=Inputs(bam=str(world.bam["normal"]), gtf=str(world.gtf)),
+        input=Inputs(bam=str(world.bam["normal"]), genes=str(model)),
         output=[str(out)],
         log=[str(tmp_path / "log.txt")],
     )

@@ -35,7 +35,7 @@ def read_rows(path):
 def run_main(tmp_path, world, sample, kinases):
     run_entry(
         "measure_kinase_imbalance",
-        input=Inputs(bam=str(world.bam[sample]), gtf=str(world.gtf)),
+        input=Inputs(bam=str(world.bam[sample]), genes=str(world.gtf)),
         output=[str(tmp_path / "out.tsv")],
         log=[str(tmp_path / "log.txt")],
         params=Inputs(sample_id=sample, settings={**SECTION, "kinase_fusion_exons": kinases}),
