@@ -50,7 +50,10 @@ def wilson_interval(alt, depth, z=Z95):
     denom = 1.0 + z2 / depth
     centre = (p + z2 / (2 * depth)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / depth + z2 / (4 * depth * depth))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # exact bounds where the rounding of centre - half leaves 1e-18 (no alt reads) or 1 - 1e-16
+    low = 0.0 if alt <= 0 else max(0.0, centre - half)
+    high = 1.0 if alt >= depth else min(1.0, centre + half)
+    return low, high
 
 
 @lru_cache(maxsize=65536)
