@@ -91,3 +91,53 @@ def write_floor(workdir):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(FLOOR)
     return path
+
+
+# The floor with this workflow's shape: the same jobs, and per job about as many files (inputs,
+# outputs, a log and a benchmark each), so what is left of the gap is the workflow's own cost.
+MATCHED_FLOOR = """\
+N, K, O = (int(config[k]) for k in ("jobs", "inputs", "outputs"))
+A = N // 2  # producer jobs (no inputs); the other half each read K files of producers
+
+
+def reads(wildcards):
+    i = int(wildcards.i)
+    return [f"a/{(i + j) % A}.{j % O}.txt" for j in range(K)]
+
+
+rule all:
+    input:
+        expand("b/{i}.0.txt", i=range(N - 1 - A)),
+
+
+rule a:
+    output:
+        [f"a/{{i}}.{k}.txt" for k in range(O)],
+    log:
+        "logs/a/{i}.log",
+    benchmark:
+        "benchmarks/a/{i}.tsv"
+    shell:
+        "touch {output}"
+
+
+rule b:
+    input:
+        reads,
+    output:
+        [f"b/{{i}}.{k}.txt" for k in range(O)],
+    log:
+        "logs/b/{i}.log",
+    benchmark:
+        "benchmarks/b/{i}.tsv"
+    shell:
+        "touch {output}"
+"""
+
+
+def write_matched_floor(workdir):
+    """The matched floor Snakefile (--config jobs=N inputs=K outputs=O)."""
+    path = Path(workdir) / "floor-matched.smk"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(MATCHED_FLOOR)
+    return path

@@ -18,9 +18,10 @@ from pathlib import Path
 # the modules beside this one are importable: Python puts a script's folder first on its path
 from harness import RESULTS, ROOT, machine, table, write_section
 
-NAMES = ("planning", "validation", "genotyper", "deseq2", "scaling")
+NAMES = ("planning", "profile", "validation", "genotyper", "deseq2", "scaling")
 GOALS = {
     "planning": "at most 1.5× the floor at every size, growing linearly with the jobs",
+    "profile": "input functions never scan all samples or the file system per job",
     "validation": "grows linearly with the number of samples (units, FASTQs)",
     "genotyper": "at most 1.0× `bcftools mpileup -a AD` on the same sites and BAMs",
     "deseq2": "at most 1.0× R DESeq2 on airway",
@@ -35,6 +36,10 @@ def reproduce(args, name):
         parts += ["--repeats", str(args.repeats)]
     if args.baseline and name == "planning":
         parts += ["--baseline", args.baseline]
+    if args.sizes and name in SIZED:
+        parts += ["--sizes", *map(str, args.sizes)]
+    if not args.first_run and name == "planning":
+        parts.append("--no-first-run")
     return shlex.join([*parts, name])
 
 
@@ -49,22 +54,44 @@ def heading(args, name, title):
 def run_planning(args, workdir):
     import planning
 
-    sizes = planning.QUICK_SIZES if args.quick else planning.SIZES
+    sizes = args.sizes or (planning.QUICK_SIZES if args.quick else planning.SIZES)
     title = heading(args, "planning", "Planning scale (dry-run against the floor)")
+    section = section_name(args, "planning")
 
     def so_far(result):  # a long run leaves the sizes it finished in RESULTS.md
         if not args.no_write:
-            write_section("planning", title + planning.report(result))
+            write_section(section, title + planning.report(result))
 
-    result = planning.measure(workdir / "planning", sizes, args.repeats or 2, args.baseline, so_far)
-    profiled = None if args.quick else planning.profile(workdir / "planning")
-    return title + planning.report(result, profiled)
+    result = planning.measure(
+        workdir / "planning", sizes, args.repeats or 2, args.baseline, so_far, args.first_run
+    )
+    return title + planning.report(result)
+
+
+def run_profile(args, workdir):
+    import planning
+
+    total, own = planning.profile(workdir / "planning")
+    return heading(args, "profile", "Where the 200-patient dry-run's time goes") + (
+        f"cProfile of `snakemake -n --quiet rules` on the 200-patient cohort ({total:.1f} s "
+        "under the profiler): the workflow's own functions (rules/, scripts/) by cumulative "
+        "time; everything else is Snakemake's.\n\n"
+        + table(
+            ["cumulative s", "calls", "function"],
+            [(f"{c:.2f}", f"{n:,}", f"`{f}`") for c, n, f in own],
+        )
+    )
+
+
+def section_name(args, name):
+    """A run on other sizes than the default writes its own section (planning-1000 ...)."""
+    return f"{name}-{'-'.join(map(str, args.sizes))}" if args.sizes else name
 
 
 def run_validation(args, workdir):
     import planning
 
-    sizes = planning.QUICK_SIZES if args.quick else planning.SIZES
+    sizes = args.sizes or (planning.QUICK_SIZES if args.quick else planning.SIZES)
     return heading(args, "validation", "Parse-time validation of the sheets and input files") + (
         "`setup.sheets.load_sheets` on the planning cohorts (two FASTQs per sample), CPU "
         "seconds in one process; the first run reads every FASTQ (gzip check), later runs "
@@ -135,8 +162,10 @@ def run_scaling(args, workdir):
     )
 
 
+SIZED = ("planning", "validation")  # benchmarks that take --sizes
 RUNNERS = {
     "planning": run_planning,
+    "profile": run_profile,
     "validation": run_validation,
     "genotyper": run_genotyper,
     "deseq2": run_deseq2,
@@ -151,6 +180,13 @@ def main(argv=None):
     ap.add_argument("--workdir", default="/tmp/resistance-timeline-bench")
     ap.add_argument("--repeats", type=int, help="timed repeats (default per benchmark)")
     ap.add_argument("--baseline", help="planning: also time this git revision (e.g. main)")
+    ap.add_argument("--sizes", type=int, nargs="+", help="planning/validation: patients")
+    ap.add_argument(
+        "--no-first-run",
+        dest="first_run",
+        action="store_false",
+        help="planning: no separate first run (the timed run then includes the file checks)",
+    )
     ap.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
     args = ap.parse_args(argv)
     unknown = [n for n in args.names if n not in NAMES]
@@ -167,7 +203,7 @@ def main(argv=None):
         print(text)
         print(f"{name}: {time.monotonic() - start:.0f} s", file=sys.stderr)
         if not args.no_write:
-            write_section(name, text)
+            write_section(section_name(args, name) if name in SIZED else name, text)
     if not args.no_write:
         print(f"wrote {RESULTS}", file=sys.stderr)
 

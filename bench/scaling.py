@@ -144,9 +144,27 @@ def variants_table(path, n_samples, n_sites, seed=2):
     return path
 
 
-def timeline(workdir, n_samples, n_sites):
-    """Time build_timeline's library call on a variants table of n_samples × n_sites rows."""
-    table_path = variants_table(workdir / f"variants.{n_samples}x{n_sites}.tsv", n_samples, n_sites)
+# What build_timeline would cost if it kept only the rows it uses (somatic variants outside the
+# normal) while reading, instead of every row of every sample (timeline.build.Tables.read
+# reads the whole table through io.tables.read_tsv): tried here by patching that reader.
+SOMATIC_READER = """\
+import csv
+import resistance_timeline.timeline.build as build
+def somatic_rows(path):
+    with open(path, newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\\t")
+        return [r for r in rows if r["origin"] == "somatic" and r["material"] != "normal"]
+whole = build.read_tsv
+build.read_tsv = lambda path: somatic_rows(path) if "/variants." in path else whole(path)
+"""
+
+
+def timeline(workdir, n_samples, n_sites, somatic_reader=False):
+    """Time build_timeline's library call on a variants table of n_samples × n_sites rows
+    (``somatic_reader``: with SOMATIC_READER; outputs then go to out-somatic.*)."""
+    table_path = workdir / f"variants.{n_samples}x{n_sites}.tsv"
+    if not table_path.is_file():
+        variants_table(table_path, n_samples, n_sites)
     samples = [
         {
             "sample_id": f"s{k}",
@@ -171,9 +189,10 @@ def timeline(workdir, n_samples, n_sites):
     inputs = {name: [] for name in ("cnv", "fusions", "contrasts", "pathways", "gene_set_tests")}
     inputs |= {"variants": [str(table_path)], "cohort_contrasts": [], "cohort_drugs": []}
     outputs = {
-        k: str(workdir / f"out.{k}.tsv") for k in ("timeline", "events", "wide", "cbioportal")
+        k: str(workdir / f"out{'-somatic' if somatic_reader else ''}.{k}.tsv")
+        for k in ("timeline", "events", "wide", "cbioportal")
     }
-    call = (
+    call = (SOMATIC_READER if somatic_reader else "") + (
         "from resistance_timeline.timeline.build import write_patient\n"
         "from resistance_timeline.setup.config import schema_defaults as d\n"
         "write_patient('P1', {!r}, {!r}, d('timeline'), {!r}, {!r}, {!r})"
@@ -247,3 +266,17 @@ def report(result):
         f"~{DEPTH}x paired reads per sample; the timeline reads a variants table of every site "
         "× sample (5% of sites somatic). One process each, one thread.\n\n" + table(header, rows)
     )
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--timeline-reader"]:
+    # python bench/scaling.py --timeline-reader DIR SAMPLES SITES: the timeline as it is and
+    # with SOMATIC_READER, side by side, and whether both wrote the same tables
+    folder, samples, sites = Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    whole, somatic = (timeline(folder, samples, sites, flag) for flag in (False, True))
+    same = all(
+        (folder / f"out.{k}.tsv").read_bytes() == (folder / f"out-somatic.{k}.tsv").read_bytes()
+        for k in ("timeline", "events", "wide", "cbioportal")
+    )
+    for name, run in (("as is", whole), ("somatic rows only", somatic)):
+        print(f"| {name} | {run.cpu:.1f} | {run.wall:.1f} | {run.peak_mb:.0f} |")
+    print(f"same four tables: {same}")
