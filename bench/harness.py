@@ -78,17 +78,33 @@ def machine():
     )
 
 
+# the order of RESULTS.md's sections; others (planning-1000 ...) follow the one they extend
+ORDER = (
+    "intro",
+    "summary",
+    "planning",
+    "profile",
+    "validation",
+    "genotyper",
+    "deseq2",
+    "scaling",
+    "cpu-efficiency",
+)
+SECTION = re.compile(r"<!-- begin (\S+) -->\n.*?<!-- end \1 -->", re.S)
+
+
 def write_section(name, text, results=RESULTS):
-    """Replace the section ``name`` of RESULTS.md (between its markers) or append it."""
-    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
-    body = f"{begin}\n{text.strip()}\n{end}"
+    """Replace the section ``name`` of RESULTS.md (between its markers) or add it, keeping
+    the sections in ORDER."""
     old = results.read_text() if results.is_file() else ""
-    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: body, old)
-    else:
-        new = old.rstrip() + "\n\n" + body + "\n"
-    results.write_text(new if new.endswith("\n") else new + "\n")
+    sections = {m.group(1): m.group(0) for m in SECTION.finditer(old)}
+    sections[name] = f"<!-- begin {name} -->\n{text.strip()}\n<!-- end {name} -->"
+
+    def rank(key):
+        base = key.split("-")[0] if key not in ORDER else key
+        return (ORDER.index(base) if base in ORDER else len(ORDER), key != base, key)
+
+    results.write_text("\n\n".join(sections[k] for k in sorted(sections, key=rank)) + "\n")
 
 
 def table(header, rows):

@@ -124,12 +124,15 @@ def measure(workdir, sizes, repeats, baseline=None, on_size=None, first_run=True
         # the first run reads every FASTQ (file checks) and remembers it for the later runs;
         # without it the timed run below is that first run (cheaper on a loaded machine)
         first = timed(workflow_cmd(snakefile, cohort)) if first_run else None
-        jobs = job_count((first or timed(workflow_cmd(snakefile, cohort))).stdout)
         runs = {name: [] for name in [*variants, "floor", "matched floor"]}
+        if not first:  # the first timed repeat of the workflow
+            runs["workflow"].append(timed(workflow_cmd(snakefile, cohort)))
+        jobs = job_count((first or runs["workflow"][0]).stdout)
         job_runs = {name: [] for name in [*variants, "floor"]}
-        for _ in range(repeats):
+        for repeat in range(repeats):
             for name, path in variants.items():
-                runs[name].append(timed(workflow_cmd(path, cohort)))
+                if len(runs[name]) <= repeat:
+                    runs[name].append(timed(workflow_cmd(path, cohort)))
             runs["floor"].append(timed(floor_cmd(floor, workdir, jobs)))
             runs["matched floor"].append(timed(matched_floor_cmd(matched, workdir, jobs)))
             for name, path in variants.items():
