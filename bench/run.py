@@ -145,7 +145,13 @@ def run_deseq2(args, workdir):
             f"\n\nfit_deseq / R DESeq2 (step): "
             f"**{float(steps['fit_deseq']) / float(steps['R DESeq2']):.2f}×**"
         )
-    lines = [line for line in out.splitlines() if not line.startswith("{")]
+    lines = []  # the script's lines, a blank line around its table (Markdown)
+    for line in out.splitlines():
+        if line.startswith("{"):
+            continue
+        if line.startswith("|") != (bool(lines) and lines[-1].startswith("|")):
+            lines.append("")
+        lines.append(line)
     return heading(args, "deseq2", "Differential expression: fit_deseq vs R DESeq2") + (
         "bench/deseq2_vs_r.py on tests/data/airway (8 samples, `~ cell + dex`), seconds:\n\n"
         + "\n".join(lines)
