@@ -237,8 +237,9 @@ def get_timeline_tables(wildcards):
 
 
 def patient_cohort_models(patient):
-    """The cohort expression models the patient's pre/post pairs belong to."""
-    return [c for c in CONTRASTS.cohort if patient in c.patients]
+    """The cohort expression models the patient's pre/post pairs belong to (indexed once in
+    rules/common_rna.smk)."""
+    return list(PATIENT_COHORT_MODELS.get(patient, ()))
 
 
 def get_patient_cohort_drugs(wildcards):
@@ -254,7 +255,7 @@ def get_timeline_samples(wildcards):
 
 def get_patient_treatments(wildcards):
     """The patient's lines of therapy, as in treatments.tsv."""
-    return [t for t in SHEETS.treatments if t["patient_id"] == wildcards.patient]
+    return COHORT.treatments_of(wildcards.patient)
 
 
 # --- input functions: QC report -------------------------------------------------------------

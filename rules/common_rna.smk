@@ -15,6 +15,19 @@ RNA_SAMPLE_RECORDS = [
 CONTRASTS = plan_contrasts(
     RNA_SAMPLE_RECORDS, SHEETS.treatments, config["expression"]["cohort_scope"]
 )
+
+
+def cohort_models_by_patient(plan):
+    """Patient -> the cohort models its pairs belong to, in plan order."""
+    models = {}
+    for model in plan.cohort:
+        for patient in model.patients:
+            models.setdefault(patient, []).append(model)
+    return models
+
+
+# indexed once for patient_cohort_models (rules/common.smk)
+PATIENT_COHORT_MODELS = cohort_models_by_patient(CONTRASTS)
 # the expression tables whose names the plan fixes: written once here, used by the rules
 PATIENT_CONTRASTS = "results/expression/{patient}.contrasts.tsv"
 COHORT_CONTRAST = "results/expression/cohort.{contrast}.tsv"

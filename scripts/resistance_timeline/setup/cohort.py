@@ -1,6 +1,8 @@
 """The validated sheets indexed once for the rules' lookups: which samples a patient has, of
-which assay and material, in timeline order. Built when the workflow is parsed
-(``rules/common.smk``), so input functions never scan the whole sheet per job."""
+which assay and material, in timeline order, and its lines of therapy. Built when the
+workflow is parsed (``rules/common.smk``); every lookup afterwards reads an index built here
+and costs the same whatever the cohort's size (no input function scans the whole sheet per
+job: with 1,000 patients a per-job scan made planning quadratic, see bench/RESULTS.md)."""
 
 from resistance_timeline.cnv.references import choose_reference
 
@@ -17,27 +19,40 @@ class Cohort:
         for unit in sheets.units:
             self.units.setdefault(unit["sample_id"], {})[unit["unit_id"]] = unit
         self.patients = sheets.patients()
-        self._by_patient = {p: [] for p in self.patients}
+        # (patient, assay or None) -> the patient's sample dicts in timeline order
+        self._by_assay = {(p, None): [] for p in self.patients}
         ordered = sorted(
             sheets.samples,
             key=lambda s: (s["day"], MATERIAL_ORDER[s["material"]], s["sample_id"]),
         )
         for s in ordered:
-            self._by_patient[s["patient_id"]].append(s)
+            self._by_assay[(s["patient_id"], None)].append(s)
+            self._by_assay.setdefault((s["patient_id"], s["assay"]), []).append(s)
+        self._patients_with = {}
+        for p in self.patients:
+            for s in self._by_assay[(p, None)]:
+                found = self._patients_with.setdefault(s["assay"], [])
+                if not found or found[-1] != p:
+                    found.append(p)
+        self._cohort_normals = [n for p in self.patients for n in self.normals_of(p)]
+        self._treatments = {p: [] for p in self.patients}
+        for line in sheets.treatments:
+            self._treatments.setdefault(line["patient_id"], []).append(line)
+        self._references = {}
 
     def samples_of(self, patient, assay=None, materials=None):
         """Sample ids of a patient by day, then material (normal first), then id; optionally
         only those of one assay and of some materials."""
-        return [
-            s["sample_id"]
-            for s in self._by_patient[patient]
-            if (assay is None or s["assay"] == assay)
-            and (materials is None or s["material"] in materials)
-        ]
+        found = self._by_assay.get((patient, assay))
+        if found is None:
+            if (patient, None) not in self._by_assay:
+                raise KeyError(patient)  # not a patient of the sheets
+            return []
+        return [s["sample_id"] for s in found if materials is None or s["material"] in materials]
 
     def patients_with(self, assay):
         """Patients with at least one sample of the assay, in sheet order."""
-        return [p for p in self.patients if self.samples_of(p, assay)]
+        return list(self._patients_with.get(assay, ()))
 
     def tumour_samples(self, patient):
         """The patient's tumour and cfDNA WES samples (those with copy-number calls)."""
@@ -49,7 +64,11 @@ class Cohort:
 
     def cohort_normals(self):
         """Every WES normal of the cohort, patient by patient."""
-        return [n for p in self.patients for n in self.normals_of(p)]
+        return list(self._cohort_normals)
+
+    def treatments_of(self, patient):
+        """The patient's lines of therapy, in treatments.tsv order."""
+        return list(self._treatments.get(patient, ()))
 
     def records(self, patient, assay, keys=RECORD_KEYS, materials=None):
         """The patient's samples as the scripts receive them (dicts of ``keys``)."""
@@ -67,8 +86,14 @@ class Cohort:
         return not self.is_fastq_unit(sample, next(iter(self.units[sample])))
 
     def cnv_reference(self, patient, mode):
-        """The patient's copy-ratio reference (cnv.references.choose_reference)."""
-        return choose_reference(self.normals_of(patient), self.cohort_normals(), mode)
+        """The patient's copy-ratio reference (cnv.references.choose_reference), chosen once
+        per patient and mode (a pooled one names every normal of the cohort)."""
+        key = (patient, mode)
+        if key not in self._references:
+            self._references[key] = choose_reference(
+                self.normals_of(patient), self._cohort_normals, mode
+            )
+        return self._references[key]
 
     def freebayes_options(self, patient, calling):
         """freebayes options for one patient: its thresholds are the most permissive of the
