@@ -20,12 +20,14 @@ ZERO_RELATIVE = 1e-9
 P_VALUE_COLUMNS = frozenset({"pvalue", "padj"})
 
 
-def read_tsv(path):
+def read_tsv(path, keep=None):
     """Rows of a TSV with a header line, as dicts; '#' comment lines and blank lines skipped
-    (the knowledge base starts with a comment block)."""
+    (the knowledge base starts with a comment block). ``keep(row)``: only the rows it accepts
+    are held, the file is streamed (a patient's variants table has every candidate site x
+    sample)."""
     with open(path, newline="") as handle:
-        lines = [line for line in handle if line.strip() and not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
+        lines = (line for line in handle if line.strip() and not line.startswith("#"))
+        return [row for row in csv.DictReader(lines, delimiter="\t") if keep is None or keep(row)]
 
 
 def _is_float(value):

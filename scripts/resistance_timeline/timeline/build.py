@@ -7,7 +7,7 @@ from resistance_timeline.io.knowledge import load_knowledge
 from resistance_timeline.io.tables import read_tsv, write_tsv
 from resistance_timeline.timeline.classify import classify
 from resistance_timeline.timeline.events_clones import clone_rows, tumour_fraction_rows
-from resistance_timeline.timeline.events_dna import cnv_rows, variant_rows
+from resistance_timeline.timeline.events_dna import cnv_rows, on_timeline, variant_rows
 from resistance_timeline.timeline.events_rna import (
     cohort_support,
     expression_rows,
@@ -51,7 +51,8 @@ class Tables:
     def read(cls, cohort_contrasts=(), cohort_drugs=(), **paths):
         """From lists of 0 or 1 path per table (the rule's inputs), and the cohort models'
         tables with their drugs ('' for an any_inhibitor model)."""
-        tables = {name: read_tsv(p[0]) if p else [] for name, p in paths.items()}
+        keep = {"variants": on_timeline}  # streamed: only the rows the timeline uses are held
+        tables = {name: read_tsv(p[0], keep.get(name)) if p else [] for name, p in paths.items()}
         cohort = [(drug, read_tsv(path)) for drug, path in zip(cohort_drugs, cohort_contrasts)]
         return cls(**tables, cohort_contrasts=cohort)
 

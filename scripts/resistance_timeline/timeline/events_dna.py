@@ -21,11 +21,17 @@ def variant_event(row):
     return kind, event
 
 
+def on_timeline(variant):
+    """Whether a variants-table row becomes a timeline row: somatic, in a tumour or cfDNA
+    sample (germline and artefact variants never become events)."""
+    return variant["origin"] == "somatic" and variant.get("material") != "normal"
+
+
 def variant_rows(variants, patient):
     """Timeline rows of the somatic variants in the tumour and cfDNA samples."""
     rows = []
     for v in variants:
-        if v["origin"] != "somatic" or v.get("material") == "normal":
+        if not on_timeline(v):
             continue
         kind, event = variant_event(v)
         rows.append(
