@@ -21,6 +21,7 @@ COLUMNS = [
     "lfc_se",
     "pvalue",
     "padj",
+    "log2_fold_change_shrunk",
     "method",
 ]
 
