@@ -171,16 +171,18 @@ def test_config_that_is_not_yaml(project):
 
 @bad_input("knowledge-base-stops-the-run")
 def test_malformed_knowledge_base_stops_the_run_before_any_job(project):
-    markers = project.write("markers.tsv", "gene\talteration\tdrug\teffect\tevidence\nALK\n")
+    seed = (REPO / "resources" / "resistance_markers.tsv").read_text().splitlines()
+    header = next(line for line in seed if not line.startswith("#"))
+    markers = project.write("markers.tsv", header + "\nALK\n")
     text = (project.root / "config.yaml").read_text()
-    project.write("config.yaml", text + f"resistance_markers: {markers}\n")
+    project.write("config.yaml", text + f"knowledge:\n  sources: [{markers}]\n")
     result = offline("--configfile", str(project.root / "config.yaml"), "-n", cwd=project.root)
     assert result.returncode != 0
     assert (
         "resistance-timeline: the knowledge base is invalid (1 problem(s)); nothing was run."
         in (result.stderr)
     )
-    assert f"{markers} (resistance_markers), line 2: 1 cells but the header has 5" in result.stderr
+    assert f"{markers}, line 2: 1 fields, the header has 9" in result.stderr
     assert "Traceback" not in result.stderr and not (project.root / "results").exists()
 
 
