@@ -15,7 +15,7 @@ rule align_reads:
         "benchmarks/align_reads/{patient}/{sample}.{unit}.tsv"
     conda:
         "../envs/bwa.yaml"
-    threads: 2
+    threads: 8
     resources:
         mem_mb=grow_with_attempt(8000),
         runtime=240,
@@ -42,7 +42,7 @@ rule import_dna_bam:
         "benchmarks/import_dna_bam/{patient}/{sample}.{unit}.tsv"
     conda:
         "../envs/samtools.yaml"
-    threads: 2
+    threads: 4
     resources:
         mem_mb=grow_with_attempt(4000),
         runtime=240,
@@ -70,7 +70,7 @@ rule mark_duplicates:
         "benchmarks/mark_duplicates/{patient}/{sample}.tsv"
     conda:
         "../envs/samtools.yaml"
-    threads: 2
+    threads: 4
     resources:
         mem_mb=grow_with_attempt(4000),
         runtime=120,
@@ -96,7 +96,7 @@ rule measure_coverage:
         "benchmarks/measure_coverage/{patient}/{sample}.tsv"
     conda:
         "../envs/mosdepth.yaml"
-    threads: 2
+    threads: 4
     resources:
         mem_mb=2000,
         runtime=60,

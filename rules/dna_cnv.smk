@@ -50,7 +50,7 @@ rule measure_bin_coverage:
         "benchmarks/measure_bin_coverage/{patient}/{sample}.tsv"
     conda:
         "../envs/cnvkit.yaml"
-    threads: 2
+    threads: 4
     resources:
         mem_mb=grow_with_attempt(2000),
         runtime=120,

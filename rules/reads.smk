@@ -15,7 +15,7 @@ rule trim_reads:
         "benchmarks/trim_reads/{patient}/{sample}.{unit}.tsv"
     conda:
         "../envs/fastp.yaml"
-    threads: 2
+    threads: 4
     resources:
         mem_mb=2000,
         runtime=60,

@@ -14,7 +14,7 @@ rule build_star_index:
         "benchmarks/build_star_index/genome.tsv"
     conda:
         "../envs/star.yaml"
-    threads: 2
+    threads: 8
     resources:
         mem_mb=star_mem_mb,
         runtime=240,
@@ -46,7 +46,7 @@ rule align_rna:
         "benchmarks/align_rna/{patient}/{sample}.tsv"
     conda:
         "../envs/star.yaml"
-    threads: 2
+    threads: 8
     resources:
         mem_mb=star_mem_mb,
         runtime=240,
@@ -85,7 +85,7 @@ rule import_rna_bam:
         "benchmarks/import_rna_bam/{patient}/{sample}.tsv"
     conda:
         "../envs/samtools.yaml"
-    threads: 2
+    threads: 4
     resources:
         mem_mb=4000,
         runtime=120,
