@@ -10,9 +10,10 @@ calling job), the classic linear-partition problem. The smallest feasible capaci
 bisection over the bases; a greedy pass then fills each chunk up to it, closing chunks early
 only where the targets left are as many as the chunks left, so that ``min(n, targets)`` chunks
 are all non-empty. The largest chunk is then at most total / n + the largest target. Written
-here rather than taken from a library: it is twenty lines, and a tool such as ``bedtools
-split`` may reorder targets (its ``simple`` mode deals them out round-robin), which breaks
-the concatenation order.
+here rather than taken from a library: it is twenty lines, and ``bedtools split`` makes chunks
+that are no contiguous runs of the BED (its ``size`` mode packs targets largest first into the
+emptiest chunk, its ``simple`` mode deals them out round-robin), so their concatenation would
+not come out in the BED's order.
 """
 
 import sys
