@@ -207,6 +207,12 @@ def get_patient_wes_samples(wildcards):
     return sample_records(wildcards.patient, "wes")
 
 
+def get_genotyping_threads(wildcards):
+    """The genotyper's workers: one per WES sample of the patient (it counts samples in
+    parallel), at most 8."""
+    return min(len(get_patient_bams(wildcards)), 8)
+
+
 def get_freebayes_options(wildcards):
     """freebayes options for one patient (Cohort.freebayes_options)."""
     return COHORT.freebayes_options(wildcards.patient, config["calling"])

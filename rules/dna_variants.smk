@@ -1,5 +1,29 @@
-# DNA variants per patient: joint candidates over every WES sample, each candidate measured in
-# every sample, annotated, matched to the resistance knowledge base, identity-checked.
+# DNA variants per patient: joint candidates over every WES sample (scattered over chunks of
+# the targets, calling.scatter), each candidate measured in every sample, annotated, matched to
+# the resistance knowledge base, identity-checked.
+
+TARGET_CHUNK = "results/reference/chunks/chunk_{chunk}.bed"
+
+
+rule split_targets:
+    input:
+        TARGETS_BED,
+    output:
+        expand(TARGET_CHUNK, chunk=range(config["calling"]["scatter"])),
+    log:
+        "logs/split_targets/targets.log",
+    benchmark:
+        "benchmarks/split_targets/targets.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        chunks=config["calling"]["scatter"],  # rewrites the chunks when calling.scatter changes
+    script:
+        "../scripts/split_targets.py"
 
 
 rule call_candidates:
@@ -8,13 +32,15 @@ rule call_candidates:
         bais=get_patient_bais,
         fasta=REF_FASTA,
         fai=REF_FAI,
-        targets=TARGETS_BED,
+        targets=TARGET_CHUNK,
     output:
-        temp("results/variants/{patient}/candidates.raw.vcf"),
+        temp("results/variants/{patient}/chunks/chunk_{chunk}.raw.vcf"),
     log:
-        "logs/call_candidates/{patient}.log",
+        "logs/call_candidates/{patient}/chunk_{chunk}.log",
     benchmark:
-        "benchmarks/call_candidates/{patient}.tsv"
+        "benchmarks/call_candidates/{patient}/chunk_{chunk}.tsv"
+    wildcard_constraints:
+        chunk=r"\d+",
     conda:
         "../envs/freebayes.yaml"
     threads: 1
@@ -25,14 +51,21 @@ rule call_candidates:
         options=get_freebayes_options,
     shell:
         # pooled-continuous keeps low-VAF somatic alleles; QUAL is not filtered here (a 4% VAF
-        # allele can have QUAL near 0): the genotyping step decides from the read counts
-        "freebayes -f {input.fasta} --targets {input.targets} {params.options}"
-        " {input.bams} > {output} 2> {log}"
+        # allele can have QUAL near 0): the genotyping step decides from the read counts.
+        # A chunk left without targets (fewer targets than chunks) gives an empty file.
+        "if [ -s {input.targets} ]; then"
+        " freebayes -f {input.fasta} --targets {input.targets} {params.options}"
+        " {input.bams} > {output} 2> {log};"
+        " else : > {output}; echo 'no targets in this chunk' > {log}; fi"
 
 
 rule normalize_candidates:
     input:
-        vcf=rules.call_candidates.output[0],
+        vcfs=expand(
+            rules.call_candidates.output[0],
+            chunk=range(config["calling"]["scatter"]),
+            allow_missing=True,
+        ),
         fasta=REF_FASTA,
     output:
         vcf="results/variants/{patient}/candidates.vcf.gz",
@@ -48,11 +81,14 @@ rule normalize_candidates:
         mem_mb=2000,
         runtime=60,
     shell:
-        # split multi-allelic sites, break freebayes' complex haplotype alleles into SNVs and
-        # indels, left-align against the reference, then drop exact duplicates and genotypes
-        "(bcftools norm -f {input.fasta} -m -both -a --atom-overlaps . {input.vcf} -Ou"
-        " | bcftools norm -f {input.fasta} -d exact -Ou"
-        " | bcftools view -G -Oz -o {output.vcf}"
+        # gather the chunks in chunk order (the order of one freebayes run over all targets;
+        # empty chunks left out), split multi-allelic sites, break freebayes' complex haplotype
+        # alleles into SNVs and indels, left-align against the reference, then drop exact
+        # duplicates and genotypes
+        "(bcftools concat --no-version -Ou $(for f in {input.vcfs}; do if [ -s $f ]; then echo $f; fi; done)"
+        " | bcftools norm --no-version -f {input.fasta} -m -both -a --atom-overlaps . -Ou"
+        " | bcftools norm --no-version -f {input.fasta} -d exact -Ou"
+        " | bcftools view --no-version -G -Oz -o {output.vcf}"
         " && bcftools index -t {output.vcf}) 2> {log}"
 
 
@@ -72,7 +108,7 @@ rule genotype_timepoints:
         "benchmarks/genotype_timepoints/{patient}.tsv"
     conda:
         "../envs/python.yaml"
-    threads: 1
+    threads: get_genotyping_threads
     resources:
         mem_mb=grow_with_attempt(4000),
         runtime=240,
@@ -105,7 +141,7 @@ rule annotate_variants:
     shell:
         # --local-csq: each variant on its own. Variants of different timepoints or clones are
         # not one haplotype, and haplotype-aware csq would renumber the protein across them.
-        "(bcftools csq --local-csq -f {input.fasta} -g {input.gff3:q} --force"
+        "(bcftools csq --no-version --local-csq -f {input.fasta} -g {input.gff3:q} --force"
         " -Oz -o {output.vcf} {input.vcf}"
         " && bcftools index -t {output.vcf}) 2> {log}"
 
@@ -169,4 +205,5 @@ rule check_sample_identity:
 
 # quick table work: run on the submitting host, not as cluster jobs
 localrules:
+    split_targets,
     check_sample_identity,

@@ -51,6 +51,7 @@ def bam_project(demo_results, tmp_path_factory):
         f"knowledge:\n  sources: [{REPO}/resources/resistance_markers.tsv]\n"
         f"reference:\n  fasta: {ref}/genome.fa\n  gff3: {ref}/annotation.gff3\n"
         f"  gtf: {ref}/annotation.gtf\n  targets: {ref}/targets.bed\n"
+        "calling:\n  scatter: 2\n"  # the demo's (the default 16 chunks are for exomes)
     )
     result = run_snakemake("--configfile", str(root / "config.yaml"), "--cores", "2", cwd=root)
     assert result.returncode == 0, result.stderr[-4000:]

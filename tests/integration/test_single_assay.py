@@ -50,6 +50,8 @@ def write_config(root, demo_cohort, reference_keys):
         f"treatments: {root / 'treatments.tsv'}",
         "reference:",
         *(f"  {key}: {files[key]}" for key in reference_keys),
+        "calling:",
+        "  scatter: 2",  # the demo's (the default 16 chunks are for exomes)
     ]
     (root / "config.yaml").write_text("\n".join(lines) + "\n")
 
