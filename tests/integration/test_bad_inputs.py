@@ -201,7 +201,9 @@ def test_every_path_wildcard_is_constrained_to_the_id_pattern():
     for smk in (REPO / "rules").glob("*.smk"):
         for path in re.findall(r'"((?:results|logs|benchmarks)/[^"]*)"', smk.read_text()):
             used |= set(re.findall(r"{(\w+)}", path))
-    assert used - {"contrast"} == set(constrained), used  # contrast: only filled in, by name
+    # contrast: only filled in, by name; chunk: digits, constrained in the rule that uses it
+    assert used - {"contrast", "chunk"} == set(constrained), used
+    assert 'chunk=r"\\d+"' in (REPO / "rules" / "dna_variants.smk").read_text()
     schemas = REPO / "config" / "schemas"
     patterns = {
         yaml.safe_load((schemas / f"{sheet}.schema.yaml").read_text())["properties"][key]["pattern"]
