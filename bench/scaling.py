@@ -155,7 +155,9 @@ def somatic_rows(path):
         rows = csv.DictReader(handle, delimiter="\\t")
         return [r for r in rows if r["origin"] == "somatic" and r["material"] != "normal"]
 whole = build.read_tsv
-build.read_tsv = lambda path: somatic_rows(path) if "/variants." in path else whole(path)
+build.read_tsv = lambda path, keep=None: (
+    somatic_rows(path) if "/variants." in path else whole(path, keep)
+)
 """
 
 
@@ -200,7 +202,11 @@ def timeline(workdir, n_samples, n_sites, somatic_reader=False):
         samples,
         treatments,
         inputs,
-        str(ROOT / "resources" / "resistance_markers.tsv"),
+        {
+            "sources": [str(ROOT / "resources" / "resistance_markers.tsv")],
+            "drugs": str(ROOT / "resources" / "knowledge" / "drugs.tsv"),
+            "regions": str(ROOT / "resources" / "knowledge" / "regions.tsv"),
+        },
         outputs,
     )
     return timed([sys.executable, "-c", call], env=ENV)
