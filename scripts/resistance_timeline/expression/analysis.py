@@ -23,30 +23,18 @@ from resistance_timeline.expression import differential, normalize, pathways, tr
 from resistance_timeline.expression.contrasts import ContrastPlan, plan_contrasts
 from resistance_timeline.io.tables import read_tsv, write_tsv
 
-COHORT_COLUMNS = [
-    "gene_id",
-    "gene_name",
-    "base_mean",
-    "log2_fold_change",
-    "lfc_se",
-    "pvalue",
-    "padj",
-    "log2_fold_change_shrunk",
-]
+GENE_COLUMNS = ["gene_id", "gene_name"]
+# cohort tables: the fit's statistics and its shrunken LFC; per-patient tables: the same per
+# pair, under the pair's identity, with the method behind it
+COHORT_COLUMNS = GENE_COLUMNS + differential.SHRUNK_STAT_COLUMNS
 PATIENT_COLUMNS = [
     "patient_id",
     "contrast",
     "drug",
     "pre_sample",
     "post_sample",
-    "gene_id",
-    "gene_name",
-    "base_mean",
-    "log2_fold_change",
-    "lfc_se",
-    "pvalue",
-    "padj",
-    "log2_fold_change_shrunk",
+    *GENE_COLUMNS,
+    *differential.SHRUNK_STAT_COLUMNS,
     "method",
 ]
 

@@ -36,13 +36,13 @@ from resistance_timeline.expression.filtering import independent_filtering
 WALD_COHORT = "wald_cohort_dispersion"
 NO_REPLICATES = "shrunken_lfc_no_replicates"
 STAT_COLUMNS = ["base_mean", "log2_fold_change", "lfc_se", "pvalue", "padj"]
-PATIENT_STAT_COLUMNS = STAT_COLUMNS + ["log2_fold_change_shrunk"]
+SHRUNK_STAT_COLUMNS = STAT_COLUMNS + ["log2_fold_change_shrunk"]
 
 
 @dataclass
 class CohortFit:
-    """A cohort contrast's DESeq2 fit; ``table`` per gene: STAT_COLUMNS and
-    log2_fold_change_shrunk; ``rows``: (pair name, patient, side) -> model row id."""
+    """A cohort contrast's DESeq2 fit; ``table`` per gene: SHRUNK_STAT_COLUMNS;
+    ``rows``: (pair name, patient, side) -> model row id."""
 
     contrast: CohortContrast
     result: deseq.DEResult
@@ -85,7 +85,7 @@ def fit_cohort(
 
 
 def patient_wald(counts: pd.DataFrame, pair: PatientContrast, cohort: CohortFit, alpha: float):
-    """The pair's two samples fitted with the cohort's dispersions: PATIENT_STAT_COLUMNS per
+    """The pair's two samples fitted with the cohort's dispersions: SHRUNK_STAT_COLUMNS per
     gene."""
     pre_id = cohort.rows[(pair.patient_id, pair.name, "pre")]
     post_id = cohort.rows[(pair.patient_id, pair.name, "post")]
@@ -94,7 +94,7 @@ def patient_wald(counts: pd.DataFrame, pair: PatientContrast, cohort: CohortFit,
     disp = cohort.result.dispersions.reindex(counts.columns).to_numpy(float)
     fit_rows = np.flatnonzero(np.isfinite(disp) & (y_all.sum(axis=1) > 0))
     x = np.array([[1.0, 0.0], [1.0, 1.0]])
-    table = pd.DataFrame(np.nan, index=counts.columns, columns=PATIENT_STAT_COLUMNS)
+    table = pd.DataFrame(np.nan, index=counts.columns, columns=SHRUNK_STAT_COLUMNS)
     base_mean = (y_all / sf[None, :]).mean(axis=1)
     table["base_mean"] = base_mean
     if fit_rows.size:
@@ -125,7 +125,7 @@ def patient_shrunken(normalized: pd.DataFrame, pair: PatientContrast, pseudocoun
     """Pseudocount-shrunken LFC of cohort-normalized counts; no SE, no p-value."""
     pre = normalized.loc[pair.pre_sample].to_numpy(float)
     post = normalized.loc[pair.post_sample].to_numpy(float)
-    table = pd.DataFrame(np.nan, index=normalized.columns, columns=PATIENT_STAT_COLUMNS)
+    table = pd.DataFrame(np.nan, index=normalized.columns, columns=SHRUNK_STAT_COLUMNS)
     table["base_mean"] = (pre + post) / 2.0
     table["log2_fold_change"] = shrinkage.pseudocount_lfc(pre, post, pseudocount)
     table["log2_fold_change_shrunk"] = table["log2_fold_change"]
@@ -135,7 +135,7 @@ def patient_shrunken(normalized: pd.DataFrame, pair: PatientContrast, pseudocoun
 def patient_contrast(
     counts, normalized, pair: PatientContrast, cohort: CohortFit | None, settings
 ) -> tuple[pd.DataFrame, str]:
-    """PATIENT_STAT_COLUMNS per gene for one pair and the method used."""
+    """SHRUNK_STAT_COLUMNS per gene for one pair and the method used."""
     if cohort is not None:
         return patient_wald(counts, pair, cohort, settings["alpha"]), WALD_COHORT
     return patient_shrunken(normalized, pair, settings["pseudocount"]), NO_REPLICATES
