@@ -82,7 +82,9 @@ def test_imt02_subclone_lost(built):
 
 def test_nb01_f1174l_at_baseline_and_relapse_markers_acquired_on_lorlatinib(built):
     f1174l = event(built, "NB01", "ALK", "p.F1174L")
-    assert f1174l["first_day_detected"] == "0" and f1174l["classification"] == "persistent"
+    # at diagnosis and relapse, ruled out in both remission cfDNA samples between: baseline
+    assert f1174l["first_day_detected"] == "0" and f1174l["classification"] == "baseline"
+    assert f1174l["reason"].startswith("present before treatment; NB01-P1A (day 250), NB01-P1B")
     assert (
         "known resistance to crizotinib, given as line 1 (present before it)"
         in (f1174l["relevance"])

@@ -58,9 +58,13 @@ detected VAF for "after").
   relative to the contrast's pre sample: always ``acquired``, on the drug of the first
   contrast showing it; a later contrast without it measures no further change, not a
   reversal, so a change is never lost or transient):
-  detected in the last sample too: ``persistent`` (``baseline`` when it is the only sample);
-  every sample after the last detection rules it out: ``lost``; otherwise ``baseline`` (present
-  at baseline, and the later samples cannot tell whether it stayed).
+  detected in the last sample too: ``persistent`` when every sample between detects it or
+  cannot tell, ``baseline`` when one between rules it out (at the lowest detected VAF): present
+  before treatment, gone below detection on it (a response, as NB01's ALK F1174L in remission
+  cfDNA) and back at the end, which is no event that stayed throughout (``baseline`` too when
+  the first sample is the only one); every sample after the last detection rules it out:
+  ``lost``; otherwise ``baseline`` (present at baseline, and the later samples cannot tell
+  whether it stayed).
 - first detected later: every earlier sample rules it out → ``acquired`` (``transient`` when
   every sample after the last detection rules it out too); otherwise ``undetermined``.
 

@@ -41,9 +41,7 @@ def classify(rows):
     caveat = _caveat(seq[last], after, gone, is_variant)
     if first == 0:
         if not after:
-            label = "persistent" if len(seq) > 1 else "baseline"
-            reason = "detected in the first and last sample" if len(seq) > 1 else "one sample"
-            return {**out, "classification": label, "reason": reason}
+            return {**out, **_present_throughout(seq, hits, is_variant)}
         if gone:
             return {
                 **out,
@@ -66,6 +64,35 @@ def classify(rows):
             "lost_on": lost_on,
         }
     return {**out, "classification": "acquired", "reason": reason}
+
+
+def _present_throughout(seq, hits, is_variant):
+    """An event detected in the first and the last sample: ``persistent`` unless a sample in
+    between rules it out (at the lowest detected VAF), which makes it ``baseline``: present
+    before treatment, gone below detection on treatment (a response) and back at the end, so
+    not one that stayed throughout. One sample only: ``baseline``."""
+    if len(seq) == 1:
+        return {"classification": "baseline", "reason": "one sample"}
+    low = min(number(seq[i]["value"]) or 0 for i in hits) if is_variant else None
+    gaps = [r for r in seq if r["status"] != "detected"]
+    gone = [i for i, r in enumerate(seq) if rules_out(r, low)]
+    if gone:
+        back = seq[next(i for i in hits if i > gone[-1])]
+        gone = [seq[i] for i in gone]
+        names = ", ".join(f"{r['sample_id']} (day {r['day']})" for r in gone)
+        verb = "rules it out" if len(gone) == 1 else "rule it out"
+        at = f" at VAF {low}" if is_variant else ""
+        reason = (
+            f"present before treatment; {names} {verb}{at}; detected again at "
+            f"{back['sample_id']} (day {back['day']})"
+        )
+        return {"classification": "baseline", "reason": reason}
+    reason = "detected in every sample"
+    if gaps:
+        reason = "detected in the first and last sample; between them " + "; ".join(
+            why_not(r, low) for r in gaps
+        )
+    return {"classification": "persistent", "reason": reason}
 
 
 def _caveat(last_hit, after, gone, is_variant):

@@ -82,12 +82,26 @@ def test_lost_persistent_baseline_transient():
             *variant("p.E3F", {"T0": det(0.2), "T1": ("not_covered", 0, 0.5), "T2": nd(0.03)}),
             *variant("p.G4H", {"T0": nd(0.03), "T1": det(0.2), "T2": nd(0.03)}),
             *variant("p.I5J", {"T0": det(0.2), "T1": det(0.04), "T2": nd(0.05)}),
+            *variant("p.K6L", {"T0": det(0.2), "T1": det(0.1), "T2": det(0.25)}),
+            *variant("p.M7N", {"T0": det(0.2), "T1": nd(0.3), "T2": det(0.25)}),
         ]
     )
     events = events_of(tables)[1]
     assert events[("G1", "p.A1B")]["classification"] == "lost"
     assert events[("G1", "p.A1B")]["lost_on"] == "crizotinib"
-    assert events[("G1", "p.C2D")]["classification"] == "persistent"
+    # present before treatment, ruled out on it (a response), back at the end: baseline, not
+    # persistent; detected everywhere, or a gap too shallow to tell: persistent
+    c2d = events[("G1", "p.C2D")]
+    assert c2d["classification"] == "baseline"
+    assert c2d["reason"] == (
+        "present before treatment; T1 (day 120) rules it out at VAF 0.2; detected again at T2"
+        " (day 300)"
+    )
+    assert events[("G1", "p.K6L")]["classification"] == "persistent"
+    assert events[("G1", "p.K6L")]["reason"] == "detected in every sample"
+    m7n = events[("G1", "p.M7N")]
+    assert m7n["classification"] == "persistent"
+    assert "T1 detection limit 0.3 not below VAF 0.2" in m7n["reason"]
     assert events[("G1", "p.E3F")]["classification"] == "baseline"  # T1 cannot tell
     assert "T1 not_covered" in events[("G1", "p.E3F")]["reason"]
     g4h = events[("G1", "p.G4H")]
