@@ -75,12 +75,15 @@ _missing = [
 ]
 if _missing:
     _stop("the configuration is invalid", _missing)
-try:  # a malformed row stops the run here, naming its file, line and column
-    knowledge.load_knowledge(
-        KNOWLEDGE["knowledge"], KNOWLEDGE["drugs"], KNOWLEDGE["regions"]
-    )
-except knowledge.KnowledgeFormatError as error:
-    _stop("the knowledge base is invalid", [str(error)])
+# A malformed row stops the run here, naming its file, line and column: checked once, in the
+# main process (jobs re-parse the workflow; the rules that match events read the files again).
+if workflow.is_main_process:
+    try:
+        knowledge.load_knowledge(
+            KNOWLEDGE["knowledge"], KNOWLEDGE["drugs"], KNOWLEDGE["regions"]
+        )
+    except knowledge.KnowledgeFormatError as error:
+        _stop("the knowledge base is invalid", [str(error)])
 
 COHORT = Cohort(SHEETS)
 SAMPLES, UNITS, PATIENTS = COHORT.samples, COHORT.units, COHORT.patients
@@ -319,6 +322,11 @@ def final_outputs():
             fill(template, patient=p)
             for p in CONTRASTS.patients
             for template in rules.plot_expression.output
+        ]
+        counts += [
+            fill(template, contrast=c)
+            for c in CONTRASTS.cohort_names
+            for template in rules.plot_cohort_expression.output
         ]
     cnv_patients = [p for p in PATIENTS if tumour_samples(p)]
     cnv = [

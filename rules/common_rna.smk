@@ -15,6 +15,10 @@ RNA_SAMPLE_RECORDS = [
 CONTRASTS = plan_contrasts(
     RNA_SAMPLE_RECORDS, SHEETS.treatments, config["expression"]["cohort_scope"]
 )
+# said before any job runs (test_expression's log says it again); once, in the main process
+if workflow.is_main_process:
+    for message in CONTRASTS.warnings():
+        print(f"resistance-timeline: warning: {message}", file=sys.stderr)
 
 
 def cohort_models_by_patient(plan):
@@ -184,3 +188,12 @@ def star_sjdb_overhang(wildcards):
 def get_rna_sample_records(wildcards):
     """Every RNA sample of the cohort (patient, id, day, label), patient by patient."""
     return RNA_SAMPLE_RECORDS
+
+
+# the pairs behind each cohort model, for its figures' titles
+COHORT_PAIRS = {model.name: len(model.pairs) for model in CONTRASTS.cohort}
+
+
+def get_cohort_pairs(wildcards):
+    """How many patients' pre/post pairs the cohort model {contrast} fits."""
+    return COHORT_PAIRS[wildcards.contrast]

@@ -102,3 +102,40 @@ rule plot_expression:
         settings=config["expression"],
     script:
         "../scripts/plot_expression.py"
+
+
+rule plot_cohort_expression:
+    input:
+        COHORT_CONTRAST,
+    output:
+        volcano=report(
+            "results/expression/cohort.{contrast}.volcano.png",
+            caption="../resources/report/expression_cohort.rst",
+            category="Cohort",
+            subcategory="Expression",
+            labels={"contrast": "{contrast}", "figure": "volcano"},
+        ),
+        ma=report(
+            "results/expression/cohort.{contrast}.ma.png",
+            caption="../resources/report/expression_cohort.rst",
+            category="Cohort",
+            subcategory="Expression",
+            labels={"contrast": "{contrast}", "figure": "MA"},
+        ),
+    log:
+        "logs/plot_cohort_expression/{contrast}.log",
+    benchmark:
+        "benchmarks/plot_cohort_expression/{contrast}.tsv"
+    wildcard_constraints:
+        contrast=r"[a-z0-9_]+",
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=15,
+    params:
+        contrast="{contrast}",
+        pairs=get_cohort_pairs,
+    script:
+        "../scripts/plot_cohort_expression.py"

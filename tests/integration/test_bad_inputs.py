@@ -158,6 +158,7 @@ def test_rna_sample_without_a_pre_post_partner_is_a_warning(project):
     config = str(project.root / "config.yaml")
     result = offline("--configfile", config, "-n", cwd=project.root)
     assert result.returncode == 0, result.stderr[-3000:]  # a warning: the run goes ahead
+    assert f"resistance-timeline: warning: {warning}" in result.stderr  # before any job
 
 
 @bad_input("config-not-yaml")

@@ -78,3 +78,7 @@ def test_normalized_matrix_and_figures(demo_results):
         for figure in ("volcano", "ma", "timecourse"):
             path = demo_results / "expression" / f"{patient}.{figure}.png"
             assert path.read_bytes()[:4] == b"\x89PNG" and path.stat().st_size > 5000
+    for drug in ("crizotinib", "alectinib"):
+        for figure in ("volcano", "ma"):
+            path = demo_results / "expression" / f"cohort.{drug}.{figure}.png"
+            assert path.read_bytes()[:4] == b"\x89PNG" and path.stat().st_size > 5000

@@ -3,10 +3,11 @@ against the simulation's truth
 (resources/demo/cohort/truth/expression.tsv: patient_id, gene, pre_sample, post_sample,
 true_log2fc).
 
-A single pre/post pair carries the biological noise of two samples (the demo draws counts
-with dispersion 0.05-0.1, about 0.4 log2 of median |LFC| for an unchanged gene), so the
-per-patient null check is looser than the cohort one; Spearman is taken over the changed
-genes (the unchanged ones are one tie at 0)."""
+The checks are issue 10's: PTCH1 below -1 in every IMT single pair, median |LFC| <= 0.3 on
+the genes whose true change is 0, Spearman >= 0.9 with the truth on the changed genes with
+enough counts (the unchanged ones are one tie at 0). A single pre/post pair carries the noise
+of two samples; the demo draws counts with dispersion 0.01-0.02 (resources/demo/README.md
+says why), about 0.24 log2 of median |LFC| for an unchanged gene."""
 
 import glob
 
@@ -68,6 +69,7 @@ def test_ptch1_falls_in_both_imt_patients_at_both_lines(demo):
     ptch1 = tables[(tables.gene_name == "PTCH1") & tables.patient_id.str.startswith("IMT")]
     assert sorted(ptch1.contrast) == ["line1_crizotinib"] * 2 + ["line2_alectinib"] * 2
     assert (ptch1.log2_fold_change < -1).all(), ptch1
+    assert (ptch1.log2_fold_change_shrunk < -1).all(), ptch1
     assert set(ptch1.method) == {"wald_cohort_dispersion"}
 
 
@@ -75,15 +77,15 @@ def test_unchanged_genes_stay_near_zero_and_changes_rank_with_the_truth(demo):
     out, _, merged = demo
     assert len(merged) == len(pd.read_csv(TRUTH, sep="\t"))
     null = merged[merged.true_log2fc == 0]
-    assert null.log2_fold_change.abs().median() <= 0.5
+    assert null.log2_fold_change.abs().median() <= 0.3
     assert null.log2_fold_change_shrunk.abs().median() <= 0.1
     changed = merged[(merged.true_log2fc != 0) & (merged.base_mean >= 20)]
-    assert spearmanr(changed.true_log2fc, changed.log2_fold_change)[0] >= 0.85
+    assert spearmanr(changed.true_log2fc, changed.log2_fold_change)[0] >= 0.9
     for path in out["cohort_contrasts"]:
         cohort = pd.read_csv(path, sep="\t").set_index("gene_name")
         unchanged = cohort.drop(index=merged[merged.true_log2fc != 0].gene.unique())
         assert unchanged.log2_fold_change_shrunk.abs().median() <= 0.3
-        assert unchanged.log2_fold_change.abs().median() <= 0.45
+        assert unchanged.log2_fold_change.abs().median() <= 0.3
         assert cohort.loc["PTCH1", "log2_fold_change"] < -1
 
 

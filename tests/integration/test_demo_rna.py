@@ -45,8 +45,10 @@ def test_driver_fusion_at_every_rna_timepoint(demo_results, truth, patient, name
         assert (call.breakpoint5, call.breakpoint3) == (true.breakpoint5, true.breakpoint3)
         assert str(call.in_frame).lower() == "true" and str(call.known_driver).lower() == "true"
         # a read crossing the junction by fewer than min_anchor bases cannot be placed as
-        # split; its fragment may still count as a spanning pair
-        assert 0.4 * true.split_reads <= call.split_reads <= true.split_reads
+        # split; its fragment may still count as a spanning pair. Measured shares of the
+        # simulated split reads: RRBP1::ALK 0.36-0.41, TNS1::ALK 0.46-0.64 (generator
+        # versions 5 and 6); the bound leaves room for a sample's draw of ~30 fragments
+        assert 0.3 * true.split_reads <= call.split_reads <= true.split_reads
         # about half the junction reads are anchored by >= min_anchor (20 of 75) bases on
         # both sides; with ~30 simulated fragments a sample's share varies by ~0.1
         simulated = true.split_reads + true.spanning_pairs
@@ -86,7 +88,7 @@ def test_counts_follow_the_true_expression(demo_results, truth):
 
 def test_ptch1_falls_after_each_drug(demo_results, truth):
     """The true mean falls 4-fold or more after each drug; the sampled counts (negative
-    binomial, dispersion 0.05-0.1) show at least a 2-fold fall after median-of-ratios scaling."""
+    binomial, dispersion 0.01-0.02) show at least a 2-fold fall after median-of-ratios scaling."""
     import numpy as np
 
     counts = pd.read_csv(demo_results / "expression" / "counts.tsv", sep="\t")

@@ -48,7 +48,7 @@ def test_report_renders_every_patient_without_script_errors(report, tmp_path):
     dom = result.stdout
     for patient in PATIENTS:
         assert patient in dom, patient
-    assert "Quality control" in dom
+    assert "Quality control" in dom and "Cohort" in dom  # QC and the cohort expression models
 
 
 def test_report_screenshot_is_not_blank(report, tmp_path):

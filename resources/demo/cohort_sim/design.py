@@ -193,9 +193,9 @@ def design_expression(
             if i:
                 for n, d in changes[patient][i - 1].items():
                     lfc[n] += d
-            # library size (gene fragments, fusion excluded) ~ U(26k, 32k): the size factor
+            # library size (gene fragments, fusion excluded) ~ U(39k, 48k): the size factor
             raw = {n: pbase[n] * 2 ** lfc[n] for n in names}
-            scale = rng.uniform(26000, 32000) / sum(raw.values())
+            scale = rng.uniform(39000, 48000) / sum(raw.values())
             means[s.sample] = {n: scale * v for n, v in raw.items()}
     return means
 

@@ -76,7 +76,7 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
     eff = eff / np.average(eff, weights=lengths)
     variants = V.design_variants(rng, contigs, genes, samples)
     expression = D.design_expression(rng, genes, samples)
-    dispersion = dict(zip(genes, rng.uniform(0.05, 0.1, len(genes))))
+    dispersion = dict(zip(genes, rng.uniform(0.01, 0.02, len(genes))))
     # own stream, appended: every variant designed above keeps its position and truth
     variants += V.design_loh_snps(make_rng(seed, "loh_snps"), contigs, genes, variants)
     variants += C.design_clone_variants(make_rng(seed, C.STREAM), contigs, genes, samples, variants)
@@ -226,7 +226,7 @@ def _fragments_on(rng, tx_len: int, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def draw_counts(
-    rng, means: dict[str, float], dispersion: dict[str, float], lo=25000, hi=34000
+    rng, means: dict[str, float], dispersion: dict[str, float], lo=37500, hi=51000
 ) -> dict[str, int]:
     """Gamma-Poisson (negative binomial) fragment counts per gene; a draw whose library falls
     outside [lo, hi] fragments is redrawn so every sample stays in the advertised size range."""

@@ -1,4 +1,5 @@
-"""A patient's expression figures (PNG): volcano, MA and time course.
+"""Expression figures (PNG): a patient's volcano, MA and time course; a cohort contrast's
+volcano and MA (``plot_cohort_contrast``).
 
 - volcano: one panel per contrast, -log10 p-value against log2 fold change where the contrast
   has p-values (``wald_cohort_dispersion``); MA-style (log2 fold change against log10 mean
@@ -172,3 +173,21 @@ def plot_patient_expression(rows, normalized, pathway_rows, patient, samples, se
     _per_contrast(groups, patient, _volcano, outputs["volcano"], "volcano")
     _per_contrast(groups, patient, _ma, outputs["ma"], "MA")
     _timecourse(rows, normalized, pathway_rows, patient, samples, settings, outputs["timecourse"])
+
+
+def plot_cohort_contrast(rows, contrast, pairs, outputs):
+    """A cohort contrast's volcano and MA plot (one panel each) into ``outputs`` (volcano, ma
+    paths), from its cohort.<contrast>.tsv rows; ``pairs``: the number of patients' pre/post
+    pairs in the model, for the title. A contrast whose model was not fitted (a header-only
+    table) gets figures saying so."""
+    title = f"cohort {contrast}: {pairs} pre/post pairs, ~ patient + condition"
+    for key, draw, what in (("volcano", _volcano, "volcano"), ("ma", _ma, "MA")):
+        fig, axes = _panels(1)
+        if rows:
+            draw(axes[0], rows, title)
+        else:
+            _empty(axes[0], f"cohort {contrast}: no model fitted")
+        fig.suptitle(f"cohort {contrast}: {what}", fontsize=10)
+        fig.tight_layout()
+        fig.savefig(outputs[key], dpi=120)
+        plt.close(fig)
