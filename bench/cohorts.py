@@ -85,12 +85,16 @@ rule make:
 """
 
 
+def _write_snakefile(workdir, name, text):
+    path = Path(workdir) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
 def write_floor(workdir):
     """The two-rule floor Snakefile (its job count comes from --config jobs=N)."""
-    path = Path(workdir) / "floor.smk"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(FLOOR)
-    return path
+    return _write_snakefile(workdir, "floor.smk", FLOOR)
 
 
 # The floor with this workflow's shape: the same jobs, and per job about as many files (inputs,
@@ -137,7 +141,4 @@ rule b:
 
 def write_matched_floor(workdir):
     """The matched floor Snakefile (--config jobs=N inputs=K outputs=O)."""
-    path = Path(workdir) / "floor-matched.smk"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(MATCHED_FLOOR)
-    return path
+    return _write_snakefile(workdir, "floor-matched.smk", MATCHED_FLOOR)

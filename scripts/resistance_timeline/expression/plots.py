@@ -49,6 +49,14 @@ def _panels(n):
     return fig, axes[0]
 
 
+def _save(fig, title, path):
+    """Title the figure, lay it out, write it as PNG and free it."""
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def _label(ax, x, y, names, rank):
     """Name the LABEL_TOP points of largest |rank|."""
     order = np.argsort(-np.abs(np.nan_to_num(rank)))
@@ -107,10 +115,7 @@ def _per_contrast(groups, patient, draw, path, what):
         _empty(axes[0], f"{patient}: no pre/post contrast")
     for ax, rows in zip(axes, groups.values()):
         draw(ax, rows, _title(rows))
-    fig.suptitle(f"{patient}: {what}", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    _save(fig, f"{patient}: {what}", path)
 
 
 def timecourse_genes(rows, gene_names, settings) -> list[str]:
@@ -160,10 +165,7 @@ def _timecourse(rows, normalized, pathway_rows, patient, samples, settings, path
         right.set_title("pathway activity", fontsize=9)
     else:
         _empty(right, "no pathway score")
-    fig.suptitle(f"{patient}: expression over time", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    _save(fig, f"{patient}: expression over time", path)
 
 
 def plot_patient_expression(rows, normalized, pathway_rows, patient, samples, settings, outputs):
@@ -187,7 +189,4 @@ def plot_cohort_contrast(rows, contrast, pairs, outputs):
             draw(axes[0], rows, title)
         else:
             _empty(axes[0], f"cohort {contrast}: no model fitted")
-        fig.suptitle(f"cohort {contrast}: {what}", fontsize=10)
-        fig.tight_layout()
-        fig.savefig(outputs[key], dpi=120)
-        plt.close(fig)
+        _save(fig, f"cohort {contrast}: {what}", outputs[key])

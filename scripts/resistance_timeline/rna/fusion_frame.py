@@ -45,31 +45,38 @@ def _last_base(gene: Gene, c) -> int:
     return c.end if gene.strand == "+" else c.start
 
 
-def codon_position_5p(gene: Gene, pos: int) -> int | None:
-    """Codon position (0-2) of breakpoint5 ``pos`` in the 5' frame, intronic bases counted as
-    transcribed; None when ``pos`` lies outside the CDS span (module docstring)."""
+def _codon_position(gene: Gene, pos: int, intronic) -> int | None:
+    """Codon position (0-2) of ``pos``: inside a CDS piece the gene's own; between pieces
+    ``intronic(pieces, t)`` (t: pos in transcript coordinates); None outside the CDS span."""
     pieces = _pieces_tx(gene)
     t = _tx(gene, pos)
     if not pieces or t < pieces[0][0][0] or t > pieces[-1][0][1]:
         return None
     if any(first <= t <= last for (first, last), _ in pieces):
         return gene.codon_position(pos)
-    before = [(span, c) for span, c in pieces if span[1] < t][-1]
-    (_, last), c = before
-    return (gene.codon_position(_last_base(gene, c)) + (t - last)) % 3
+    return intronic(pieces, t)
+
+
+def codon_position_5p(gene: Gene, pos: int) -> int | None:
+    """Codon position (0-2) of breakpoint5 ``pos`` in the 5' frame, intronic bases counted as
+    transcribed; None when ``pos`` lies outside the CDS span (module docstring)."""
+
+    def after_previous_piece(pieces, t):
+        (_, last), c = [(span, c) for span, c in pieces if span[1] < t][-1]
+        return (gene.codon_position(_last_base(gene, c)) + (t - last)) % 3
+
+    return _codon_position(gene, pos, after_previous_piece)
 
 
 def codon_position_3p(gene: Gene, pos: int) -> int | None:
     """Codon position (0-2) of breakpoint3 ``pos`` in the 3' frame, intronic bases before the
     next CDS piece counted as transcribed; None outside the CDS span."""
-    pieces = _pieces_tx(gene)
-    t = _tx(gene, pos)
-    if not pieces or t < pieces[0][0][0] or t > pieces[-1][0][1]:
-        return None
-    if any(first <= t <= last for (first, last), _ in pieces):
-        return gene.codon_position(pos)
-    (first, _), c = next((span, c) for span, c in pieces if span[0] > t)
-    return (gene.codon_position(_first_base(gene, c)) - (first - t)) % 3
+
+    def before_next_piece(pieces, t):
+        (first, _), c = next((span, c) for span, c in pieces if span[0] > t)
+        return (gene.codon_position(_first_base(gene, c)) - (first - t)) % 3
+
+    return _codon_position(gene, pos, before_next_piece)
 
 
 def in_frame(gene5: Gene, gene3: Gene, bp5: int, bp3: int) -> bool | None:
