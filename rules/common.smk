@@ -94,9 +94,18 @@ is_fastq_unit, rna_is_imported = COHORT.is_fastq_unit, COHORT.rna_is_imported
 # The reference's derived files, made once under results/reference/ (rules/reference.smk).
 REF_FASTA = "results/reference/genome.fa"
 REF_FAI = f"{REF_FASTA}.fai"
-BWA_INDEX = multiext(REF_FASTA, ".amb", ".ann", ".bwt", ".pac", ".sa")
 TARGETS_BED = "results/reference/targets.bed"
-STAR_INDEX = "results/reference/star"
+# The aligners' indexes: the lab's own (reference.bwa_index, reference.star_index; checked
+# against the FASTA at parse time, read in place, never rebuilt: no rule makes them, and
+# ancient() keeps a copied or touched index from realigning every sample), else the ones
+# the workflow builds under results/reference/.
+OWN_BWA_PREFIX = REF_FASTA
+OWN_STAR_INDEX = "results/reference/star"
+BWA_PREFIX = config["reference"].get("bwa_index") or OWN_BWA_PREFIX
+BWA_INDEX = multiext(BWA_PREFIX, ".amb", ".ann", ".bwt", ".pac", ".sa")
+STAR_INDEX = config["reference"].get("star_index") or OWN_STAR_INDEX
+if BWA_PREFIX != OWN_BWA_PREFIX:
+    BWA_INDEX = [ancient(f) for f in BWA_INDEX]
 
 # Wildcards take the sheet schema's id pattern without its anchors: no dots, slashes, spaces or
 # shell metacharacters can ever reach a path or a command line.
@@ -155,6 +164,11 @@ def get_read_group(wildcards):
     platform = config["reads"]["platform"]
     s, u = wildcards.sample, wildcards.unit
     return f"@RG\\tID:{s}.{u}\\tSM:{s}\\tLB:{s}\\tPU:{u}\\tPL:{platform}"
+
+
+def get_bwa_prefix(wildcards, input):
+    """bwa mem's index argument: the prefix of the index files the job reads."""
+    return input.index[0].removesuffix(".amb")
 
 
 def get_unit_bams(wildcards):

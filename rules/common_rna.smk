@@ -166,14 +166,46 @@ def get_patient_imbalance(wildcards):
     )
 
 
-def star_sa_index_bases(wildcards):
-    """STAR's --genomeSAindexNbases for the configured genome."""
-    return star_index.sa_index_bases(config["reference"]["fasta"])
+# The workflow's own STAR index, sized to the memory it may use (rna.star_index_mem_mb):
+# the genome's size from the FASTA's .fai (the configured one, else the prepared copy).
+STAR_PLAN = star_index.plan_index(
+    star_index.genome_of(
+        config["reference"]["fasta"]
+        if os.path.isfile(config["reference"]["fasta"] + ".fai")
+        else REF_FASTA
+    ),
+    config["rna"]["star_index_mem_mb"],
+)
 
 
-def star_mem_mb(wildcards):
-    """STAR's memory need for the configured genome."""
-    return star_index.memory_mb(config["reference"]["fasta"])
+def get_star_index(wildcards):
+    """The STAR genome directory the alignments read: the lab's (ancient: see BWA_INDEX in
+    rules/common.smk) or the one build_star_index makes."""
+    return STAR_INDEX if STAR_INDEX == OWN_STAR_INDEX else ancient(STAR_INDEX)
+
+
+def star_index_mem_mb(wildcards, attempt):
+    """The index build's memory: the modelled peak with a tenth spare within
+    rna.star_index_mem_mb (at least 4 GB); more on a retry."""
+    return STAR_PLAN.job_mb * attempt
+
+
+def star_index_limit(wildcards, resources):
+    """--limitGenomeGenerateRAM in bytes, from the job's memory."""
+    return STAR_PLAN.limit_ram(resources.mem_mb)
+
+
+def star_align_mem_mb(wildcards, threads, attempt):
+    """One alignment's memory: the index it loads (the lab's files' sizes, or the planned
+    own index), the BAM-sorting buffer (rna.star_sort_mem_mb) and buffers; more on a retry.
+    """
+    load = (
+        STAR_PLAN.load_mb
+        if STAR_INDEX == OWN_STAR_INDEX or not os.path.isdir(STAR_INDEX)
+        else star_index.index_load_mb(STAR_INDEX)
+    )
+    sort = config["rna"]["star_sort_mem_mb"]
+    return star_index.map_memory_mb(load, sort, threads) + (attempt - 1) * sort
 
 
 def star_sjdb_overhang(wildcards):

@@ -5,7 +5,6 @@ rule align_reads:
     input:
         r1=rules.trim_reads.output.r1,
         r2=rules.trim_reads.output.r2,
-        fasta=REF_FASTA,
         index=BWA_INDEX,
     output:
         temp("results/align/{patient}/{sample}.{unit}.aligned.bam"),
@@ -21,10 +20,13 @@ rule align_reads:
         runtime=480,
     params:
         read_group=get_read_group,
+        index=get_bwa_prefix,
         extra=config["alignment"]["bwa_extra"],
     shell:
-        # fixmate -m adds the mate tags markdup needs (bwa output is name-grouped already)
-        "(bwa mem -t {threads} -R '{params.read_group}' {params.extra} {input.fasta}"
+        # fixmate -m adds the mate tags markdup needs (bwa output is name-grouped already).
+        # An index with a .alt file beside it (GRCh38 with alt contigs) maps alt-aware, as
+        # bwa mem does by itself.
+        "(bwa mem -t {threads} -R '{params.read_group}' {params.extra} {params.index:q}"
         " {input.r1} {input.r2}"
         " | samtools fixmate -m - -"
         " | samtools sort -@ {threads} -m 512M -T {output}.tmp -o {output} -) 2> {log}"

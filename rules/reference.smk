@@ -38,7 +38,7 @@ rule index_reference_bwa:
     input:
         REF_FASTA,
     output:
-        BWA_INDEX,
+        multiext(OWN_BWA_PREFIX, ".amb", ".ann", ".bwt", ".pac", ".sa"),
     log:
         "logs/index_reference_bwa/genome.log",
     benchmark:

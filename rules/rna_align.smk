@@ -7,7 +7,7 @@ rule build_star_index:
         fasta=REF_FASTA,
         gtf=get_gtf,
     output:
-        directory(STAR_INDEX),
+        directory(OWN_STAR_INDEX),
     log:
         "logs/build_star_index/genome.log",
     benchmark:
@@ -16,16 +16,23 @@ rule build_star_index:
         "../envs/star.yaml"
     threads: 8
     resources:
-        mem_mb=star_mem_mb,
+        mem_mb=star_index_mem_mb,
         runtime=240,
     params:
         overhang=star_sjdb_overhang,
-        sa_bases=star_sa_index_bases,
+        sa_bases=STAR_PLAN.sa_index_bases,
+        sparsity=STAR_PLAN.sparsity,
+        bin_bits=STAR_PLAN.chr_bin_bits,
+        limit=star_index_limit,
     shell:
+        # a sparse suffix array (every D-th suffix) so the build and the alignments fit the
+        # memory of rna.star_index_mem_mb (setup/star_index.py)
         "(mkdir -p {output}"
         " && STAR --runMode genomeGenerate --runThreadN {threads} --genomeDir {output}"
         " --genomeFastaFiles {input.fasta} --sjdbGTFfile {input.gtf:q}"
         " --sjdbOverhang {params.overhang} --genomeSAindexNbases {params.sa_bases}"
+        " --genomeSAsparseD {params.sparsity} --genomeChrBinNbits {params.bin_bits}"
+        " --limitGenomeGenerateRAM {params.limit}"
         " --outFileNamePrefix {output}/ --outTmpDir {resources.tmpdir}/star_index_$$"
         ") > {log} 2>&1"
 
@@ -33,7 +40,7 @@ rule build_star_index:
 rule align_rna:
     input:
         unpack(get_rna_fastqs),
-        index=STAR_INDEX,
+        index=get_star_index,
     output:
         bam="results/rna/{patient}/{sample}.bam",
         bai="results/rna/{patient}/{sample}.bam.bai",
@@ -48,12 +55,13 @@ rule align_rna:
         "../envs/star.yaml"
     threads: 8
     resources:
-        mem_mb=star_mem_mb,
+        mem_mb=star_align_mem_mb,
         runtime=480,
     params:
         prefix=get_star_prefix,
         read_groups=get_rna_read_groups,
         reads=get_star_read_files,
+        sort_ram=config["rna"]["star_sort_mem_mb"] * 1_000_000,
         extra=config["rna"]["star_extra"],
     shell:
         # chimeric alignments go into the BAM (WithinBAM) and the junction table, so fusions
@@ -61,7 +69,8 @@ rule align_rna:
         "(STAR --runThreadN {threads} --genomeDir {input.index}"
         " --readFilesIn {params.reads} --readFilesCommand gzip -dc"
         " --outFileNamePrefix {params.prefix} --outTmpDir {resources.tmpdir}/star_$$"
-        " --outSAMtype BAM SortedByCoordinate --outSAMattrRGline {params.read_groups}"
+        " --outSAMtype BAM SortedByCoordinate --limitBAMsortRAM {params.sort_ram}"
+        " --outSAMattrRGline {params.read_groups}"
         " --outSAMattributes NH HI AS nM NM ch --outSAMstrandField intronMotif"
         " --quantMode GeneCounts"
         " --chimSegmentMin 12 --chimJunctionOverhangMin 8 --chimMultimapNmax 0"

@@ -7,6 +7,7 @@ names the file (and line, or the sheet row) and says what to do."""
 import gzip
 import os
 
+from resistance_timeline.setup.indexes import check_indexes
 from resistance_timeline.setup.input_files import FileFacts
 
 FASTA_BLOCK_BYTES = 1 << 24
@@ -151,9 +152,11 @@ def _naming_hint(missing, known):
     return ""
 
 
-def check_reference(reference, units, facts=None, config_name="config.yaml"):
+def check_reference(reference, units, facts=None, config_name="config.yaml", has_rna=True):
     """Reference files exist; targets, annotation and BAM units are well formed and name only
-    FASTA contigs. Files left out (None) are not checked: the assays that need them are."""
+    FASTA contigs; prebuilt indexes (bwa_index, star_index; the latter only with RNA samples,
+    ``has_rna``) match the FASTA. Files left out (None) are not checked: the assays that need
+    them are."""
     facts = facts or FileFacts()
     problems = []
     for key in ("fasta", "gff3", "gtf", "targets"):
@@ -180,7 +183,7 @@ def check_reference(reference, units, facts=None, config_name="config.yaml"):
         bam = row.values.get("bam")
         if bam and _is_alignment_file(bam):  # others are named by the unit checks
             problems.extend(_check_bam_contigs(row, bam, contigs, fasta))
-    return problems
+    return problems + check_indexes(reference, contigs, has_rna, config_name)
 
 
 def _is_alignment_file(path):

@@ -297,7 +297,8 @@ def load_sheets(config, schema_dir, check_files=True, facts_store=None, config_n
     if check_files:
         facts = FileFacts(facts_store)
         problems.extend(check_unit_files(loaded["units"], facts))
-        problems.extend(check_reference(reference, loaded["units"], facts, config_name))
+        has_rna = any(r.values.get("assay") == "rna" for r in loaded["samples"])
+        problems.extend(check_reference(reference, loaded["units"], facts, config_name, has_rna))
         facts.save()
     if problems:
         raise SheetError(problems)

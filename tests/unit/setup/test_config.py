@@ -81,7 +81,14 @@ def test_defaults_fill_nested_sections_key_by_key():
     assert cfg["genotyping"]["tumor"] == {"min_alt_reads": 3, "min_vaf": 0.05}
     assert cfg["genotyping"]["cfdna"] == schema_defaults("genotyping")["cfdna"]
     assert cfg["fusions"] == schema_defaults("fusions")
-    assert cfg["reference"] == {"fasta": "g.fa", "gff3": None, "gtf": None, "targets": None}
+    assert cfg["reference"] == {
+        "fasta": "g.fa",
+        "gff3": None,
+        "gtf": None,
+        "targets": None,
+        "bwa_index": None,
+        "star_index": None,
+    }
 
 
 @bad_input("config-missing-key")
@@ -129,7 +136,7 @@ def test_misspelt_key_is_named_with_the_closest_valid_key():
     (message,) = config_problems(reference={"fasta": "g.fa", "gft": "x.gtf"})
     assert message == (
         "my.yaml, key 'reference': unknown key 'gft'; did you mean 'gtf'? "
-        "allowed keys: fasta, gff3, gtf, targets"
+        "allowed keys: fasta, gff3, gtf, targets, bwa_index, star_index"
     )
 
 
