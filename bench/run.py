@@ -2,8 +2,8 @@
 
     python bench/run.py [--quick] [--workdir DIR] [--repeats N] [--baseline REV] [names ...]
 
-names: planning, genotyper, deseq2, scaling (default: all). Each benchmark replaces its own
-section of RESULTS.md and leaves the others as they are. Benchmarks are not tests: nothing
+names: planning, genotyper, deseq2, scaling, real_depth (default: all). Each benchmark replaces
+its own section of RESULTS.md and leaves the others as they are. Benchmarks are not tests: nothing
 here runs in CI (tests/unit/bench only checks that this module loads and --help works)."""
 
 import argparse
@@ -18,7 +18,7 @@ from pathlib import Path
 # the modules beside this one are importable: Python puts a script's folder first on its path
 from harness import RESULTS, ROOT, machine, table, write_section
 
-NAMES = ("planning", "profile", "validation", "genotyper", "deseq2", "scaling")
+NAMES = ("planning", "profile", "validation", "genotyper", "deseq2", "scaling", "real_depth")
 GOALS = {
     "planning": "at most 1.5× the floor at every size, growing linearly with the jobs",
     "profile": "input functions never scan all samples or the file system per job",
@@ -26,6 +26,8 @@ GOALS = {
     "genotyper": "at most 1.0× `bcftools mpileup -a AD` on the same sites and BAMs",
     "deseq2": "at most 1.0× R DESeq2 on airway",
     "scaling": "linear in samples; peak memory under 1 GB at 16 samples × 100,000 sites",
+    "real_depth": "whole workflow at most 1.5x the aligner floor (bwa mem | sort + markdup; STAR)"
+    " in CPU",
 }
 
 
@@ -168,6 +170,17 @@ def run_scaling(args, workdir):
     )
 
 
+def run_real_depth(args, workdir):
+    import real_depth
+
+    scale = 0.02 if args.quick else 1.0
+    cohort = workdir / "real" / "summary.yaml"  # a cohort made at this scale is reused
+    made = cohort.is_file() and f"scale: {scale}\n" in cohort.read_text()
+    result = real_depth.measure(workdir / "real", scale=scale, generate=not made)
+    title = "Real sequence, real depth: per-rule cost against the aligner floor"
+    return heading(args, "real_depth", title) + real_depth.report(result)
+
+
 SIZED = ("planning", "validation")  # benchmarks that take --sizes
 RUNNERS = {
     "planning": run_planning,
@@ -176,6 +189,7 @@ RUNNERS = {
     "genotyper": run_genotyper,
     "deseq2": run_deseq2,
     "scaling": run_scaling,
+    "real_depth": run_real_depth,
 }
 
 
