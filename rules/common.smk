@@ -18,6 +18,11 @@ from resistance_timeline.setup.config import (  # noqa: E402
 )
 from resistance_timeline.setup.cohort import Cohort  # noqa: E402
 from resistance_timeline.setup import star_index  # noqa: E402
+from resistance_timeline.setup import resources as sizing  # noqa: E402
+from resistance_timeline.setup.resources import (  # noqa: E402
+    runtime_from_input,
+    threads_from_input,
+)
 from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
 from resistance_timeline.io import knowledge  # noqa: E402
 
@@ -164,6 +169,16 @@ def get_read_group(wildcards):
     platform = config["reads"]["platform"]
     s, u = wildcards.sample, wildcards.unit
     return f"@RG\\tID:{s}.{u}\\tSM:{s}\\tLB:{s}\\tPU:{u}\\tPL:{platform}"
+
+
+def align_memory_mb(wildcards, input, threads, attempt):
+    """bwa mem | fixmate | sort: the index bwa holds plus buffers per thread."""
+    return sizing.align_memory_mb(input.index, threads, attempt)
+
+
+def coverage_memory_mb(wildcards, attempt):
+    """mosdepth: twice the longest contig in 32-bit depths."""
+    return sizing.mosdepth_memory_mb(REF_FAI, attempt)
 
 
 def get_bwa_prefix(wildcards, input):

@@ -14,10 +14,10 @@ rule align_reads:
         "benchmarks/align_reads/{patient}/{sample}.{unit}.tsv"
     conda:
         "../envs/bwa.yaml"
-    threads: 8
+    threads: threads_from_input("align_reads", "r1", "r2")
     resources:
-        mem_mb=grow_with_attempt(12000),
-        runtime=480,
+        mem_mb=align_memory_mb,
+        runtime=runtime_from_input("align_reads", "r1", "r2"),
     params:
         read_group=get_read_group,
         index=get_bwa_prefix,
@@ -44,10 +44,10 @@ rule import_dna_bam:
         "benchmarks/import_dna_bam/{patient}/{sample}.{unit}.tsv"
     conda:
         "../envs/samtools.yaml"
-    threads: 4
+    threads: threads_from_input("import_dna_bam", "bam")
     resources:
         mem_mb=grow_with_attempt(4000),
-        runtime=240,
+        runtime=runtime_from_input("import_dna_bam", "bam"),
     params:
         read_group=get_read_group,
     shell:
@@ -72,10 +72,10 @@ rule mark_duplicates:
         "benchmarks/mark_duplicates/{patient}/{sample}.tsv"
     conda:
         "../envs/samtools.yaml"
-    threads: 4
+    threads: threads_from_input("mark_duplicates")
     resources:
-        mem_mb=grow_with_attempt(4000),
-        runtime=240,
+        mem_mb=grow_with_attempt(2000),
+        runtime=runtime_from_input("mark_duplicates"),
     shell:
         "(samtools merge -u -o - {input}"
         " | samtools markdup -c -@ {threads} -T {output.bam}.tmp -f {output.stats} - {output.bam}"
@@ -98,10 +98,10 @@ rule measure_coverage:
         "benchmarks/measure_coverage/{patient}/{sample}.tsv"
     conda:
         "../envs/mosdepth.yaml"
-    threads: 4
+    threads: threads_from_input("measure_coverage", "bam")
     resources:
-        mem_mb=grow_with_attempt(4000),
-        runtime=60,
+        mem_mb=coverage_memory_mb,
+        runtime=runtime_from_input("measure_coverage", "bam"),
     params:
         prefix=get_mosdepth_prefix,
         thresholds=config["alignment"]["coverage_thresholds"],

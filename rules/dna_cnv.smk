@@ -50,10 +50,10 @@ rule measure_bin_coverage:
         "benchmarks/measure_bin_coverage/{patient}/{sample}.tsv"
     conda:
         "../envs/cnvkit.yaml"
-    threads: 4
+    threads: threads_from_input("measure_bin_coverage", "bam")
     resources:
         mem_mb=grow_with_attempt(4000),
-        runtime=240,
+        runtime=runtime_from_input("measure_bin_coverage", "bam"),
     params:
         min_mapq=config["cnv"]["min_mapq"],
     shell:

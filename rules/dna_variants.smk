@@ -46,7 +46,9 @@ rule call_candidates:
     threads: 1
     resources:
         mem_mb=grow_with_attempt(4000),
-        runtime=720,
+        runtime=runtime_from_input(
+            "call_candidates", "bams", share=1 / config["calling"]["scatter"]
+        ),
     params:
         options=get_freebayes_options,
     shell:
@@ -111,7 +113,7 @@ rule genotype_timepoints:
     threads: get_genotyping_threads
     resources:
         mem_mb=grow_with_attempt(4000),
-        runtime=240,
+        runtime=runtime_from_input("genotype_timepoints", "bams"),
     params:
         samples=get_patient_wes_samples,
         thresholds=config["genotyping"],

@@ -15,7 +15,7 @@ rule check_read_pairs:
     threads: 1
     resources:
         mem_mb=500,
-        runtime=60,
+        runtime=runtime_from_input("check_read_pairs"),
     script:
         # both files read to the end side by side: a truncated gzip, mates of different
         # lengths or names out of step stop the unit here, with the reason in the log
@@ -37,10 +37,10 @@ rule trim_reads:
         "benchmarks/trim_reads/{patient}/{sample}.{unit}.tsv"
     conda:
         "../envs/fastp.yaml"
-    threads: 4
+    threads: threads_from_input("trim_reads", "r1", "r2")
     resources:
-        mem_mb=2000,
-        runtime=120,
+        mem_mb=grow_with_attempt(sizing.FASTP_MB),
+        runtime=runtime_from_input("trim_reads", "r1", "r2"),
     params:
         extra=config["reads"]["fastp_extra"],
     shell:

@@ -53,10 +53,10 @@ rule align_rna:
         "benchmarks/align_rna/{patient}/{sample}.tsv"
     conda:
         "../envs/star.yaml"
-    threads: 8
+    threads: threads_from_input("align_rna", "r1", "r2")
     resources:
         mem_mb=star_align_mem_mb,
-        runtime=480,
+        runtime=runtime_from_input("align_rna", "r1", "r2"),
     params:
         prefix=get_star_prefix,
         read_groups=get_rna_read_groups,
@@ -94,10 +94,10 @@ rule import_rna_bam:
         "benchmarks/import_rna_bam/{patient}/{sample}.tsv"
     conda:
         "../envs/samtools.yaml"
-    threads: 4
+    threads: threads_from_input("import_rna_bam")
     resources:
-        mem_mb=4000,
-        runtime=120,
+        mem_mb=grow_with_attempt(4000),
+        runtime=runtime_from_input("import_rna_bam"),
     shell:
         # sorted and indexed here whatever order it came in, PCR duplicates marked (flag 1024;
         # fusion support skips them, gene counts keep them as STAR does); alignments unchanged
@@ -124,7 +124,7 @@ rule count_rna_bam:
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=120,
+        runtime=runtime_from_input("count_rna_bam", "bam"),
     script:
         "../scripts/count_rna_bam.py"
 

@@ -27,7 +27,7 @@ rule call_fusions:
     threads: 1
     resources:
         mem_mb=grow_with_attempt(2000),
-        runtime=60,
+        runtime=runtime_from_input("call_fusions", "bam"),
     params:
         sample_id="{sample}",
         settings=config["fusions"],
