@@ -2,9 +2,9 @@
 
     python bench/run.py [--quick] [--workdir DIR] [--repeats N] [--baseline REV] [names ...]
 
-names: planning, genotyper, deseq2, scaling, real_depth (default: all). Each benchmark replaces
-its own section of RESULTS.md and leaves the others as they are. Benchmarks are not tests: nothing
-here runs in CI (tests/unit/bench only checks that this module loads and --help works)."""
+names: planning, genotyper, deseq2, scaling, real_depth, cnv_exome (default: all). Each benchmark
+replaces its own section of RESULTS.md and leaves the others as they are. Benchmarks are not tests:
+nothing here runs in CI (tests/unit/bench only checks that this module loads and --help works)."""
 
 import argparse
 import os
@@ -18,7 +18,16 @@ from pathlib import Path
 # the modules beside this one are importable: Python puts a script's folder first on its path
 from harness import RESULTS, ROOT, machine, table, write_section
 
-NAMES = ("planning", "profile", "validation", "genotyper", "deseq2", "scaling", "real_depth")
+NAMES = (
+    "planning",
+    "profile",
+    "validation",
+    "genotyper",
+    "deseq2",
+    "scaling",
+    "real_depth",
+    "cnv_exome",
+)
 GOALS = {
     "planning": "at most 1.5× the floor at every size, growing linearly with the jobs",
     "profile": "input functions never scan all samples or the file system per job",
@@ -28,6 +37,7 @@ GOALS = {
     "scaling": "linear in samples; peak memory under 1 GB at 16 samples × 100,000 sites",
     "real_depth": "whole workflow at most 1.5x the aligner floor (bwa mem | sort + markdup; STAR)"
     " in CPU",
+    "cnv_exome": "the CNVkit steps per sample at a real exome's bin count, for the Sizing section",
 }
 
 
@@ -181,6 +191,13 @@ def run_real_depth(args, workdir):
     return heading(args, "real_depth", title) + real_depth.report(result)
 
 
+def run_cnv_exome(args, workdir):
+    import cnv_exome
+
+    result = cnv_exome.measure(workdir / "cnv_exome", repeats=args.repeats or 1)
+    return heading(args, "cnv_exome", cnv_exome.TITLE) + cnv_exome.report(result)
+
+
 SIZED = ("planning", "validation")  # benchmarks that take --sizes
 RUNNERS = {
     "planning": run_planning,
@@ -190,6 +207,7 @@ RUNNERS = {
     "deseq2": run_deseq2,
     "scaling": run_scaling,
     "real_depth": run_real_depth,
+    "cnv_exome": run_cnv_exome,
 }
 
 
