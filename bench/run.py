@@ -2,9 +2,10 @@
 
     python bench/run.py [--quick] [--workdir DIR] [--repeats N] [--baseline REV] [names ...]
 
-names: planning, genotyper, deseq2, scaling, real_depth, cnv_exome (default: all). Each benchmark
-replaces its own section of RESULTS.md and leaves the others as they are. Benchmarks are not tests:
-nothing here runs in CI (tests/unit/bench only checks that this module loads and --help works)."""
+names: planning, genotyper, deseq2, scaling, real_depth, cnv_exome, bwa_genome_size (default:
+all). Each benchmark replaces its own section of RESULTS.md and leaves the others as they are.
+Benchmarks are not tests: nothing here runs in CI (tests/unit/bench only checks that this module
+loads and --help works)."""
 
 import argparse
 import os
@@ -27,6 +28,7 @@ NAMES = (
     "scaling",
     "real_depth",
     "cnv_exome",
+    "bwa_genome_size",
 )
 GOALS = {
     "planning": "at most 1.5× the floor at every size, growing linearly with the jobs",
@@ -38,6 +40,7 @@ GOALS = {
     "real_depth": "whole workflow at most 1.5x the aligner floor (bwa mem | sort + markdup; STAR)"
     " in CPU",
     "cnv_exome": "the CNVkit steps per sample at a real exome's bin count, for the Sizing section",
+    "bwa_genome_size": "a measured lower bound of bwa mem's per-read cost on a human-sized index",
 }
 
 
@@ -198,6 +201,15 @@ def run_cnv_exome(args, workdir):
     return heading(args, "cnv_exome", cnv_exome.TITLE) + cnv_exome.report(result)
 
 
+def run_bwa_genome_size(args, workdir):
+    import bwa_genome_size
+
+    result = bwa_genome_size.measure(
+        workdir / "bwa_genome_size", workdir / "real", 1.0, 200_000, None, 2
+    )
+    return bwa_genome_size.report(result, "python bench/run.py bwa_genome_size")
+
+
 SIZED = ("planning", "validation")  # benchmarks that take --sizes
 RUNNERS = {
     "planning": run_planning,
@@ -208,6 +220,7 @@ RUNNERS = {
     "scaling": run_scaling,
     "real_depth": run_real_depth,
     "cnv_exome": run_cnv_exome,
+    "bwa_genome_size": run_bwa_genome_size,
 }
 
 

@@ -35,21 +35,23 @@ class Cost(NamedTuple):
 
 
 COSTS = {
-    # measured: CPU s per GB of gzip FASTQ (bench/RESULTS.md, real depth)
+    # measured (kernel CPU, bench/RESULTS.md "Real sequence, real depth"): CPU s per GB of
+    # gzip FASTQ
     "check_read_pairs": Cost(50, 1e9, 1, 10),
     "trim_reads": Cost(150, 0.5, 4, 10),
-    "align_reads": Cost(1_450 * HUMAN_SLOWDOWN["bwa"], 0.1, 8, 20),
-    "align_rna": Cost(470 * HUMAN_SLOWDOWN["star"], 0.2, 8, 20),
-    # CPU s per GB of BAM
-    "import_dna_bam": Cost(250, 1.0, 4, 15),
-    "import_rna_bam": Cost(250, 1.0, 4, 15),
+    "align_reads": Cost(1_500 * HUMAN_SLOWDOWN["bwa"], 0.1, 8, 20),
+    "align_rna": Cost(520 * HUMAN_SLOWDOWN["star"], 0.2, 8, 20),
+    # measured: CPU s per GB of BAM
     "mark_duplicates": Cost(170, 1.0, 4, 10),
     "measure_coverage": Cost(20, 2.0, 4, 10),
-    "measure_bin_coverage": Cost(40, 1.0, 4, 10),
-    "call_candidates": Cost(60, 1e9, 1, 15),  # per chunk: all the patient's BAMs / chunks
+    "measure_bin_coverage": Cost(80, 1.0, 4, 10),
+    "call_candidates": Cost(120, 1e9, 1, 15),  # per chunk: all the patient's BAMs / chunks
     "genotype_timepoints": Cost(25, 1e9, 1, 15),
-    "count_rna_bam": Cost(300, 1e9, 1, 10),
-    "call_fusions": Cost(150, 1e9, 1, 10),
+    "call_fusions": Cost(340, 1e9, 1, 10),
+    # not measured (the benchmark has no imported BAMs): like markdup's sort and collate
+    "import_dna_bam": Cost(250, 1.0, 4, 15),
+    "import_rna_bam": Cost(250, 1.0, 4, 15),
+    "count_rna_bam": Cost(400, 1e9, 1, 10),
 }
 
 
