@@ -47,20 +47,6 @@ try:
     )
 except ConfigError as error:
     _stop("the configuration is invalid", error.problems)
-try:
-    # File checks (inputs exist, gzip, contig names) run once, in the main process; cluster
-    # and sub-process jobs re-parse the workflow and only need the sheets' structure. What
-    # they read is remembered per file (size, mtime), so a re-run reads only changed files.
-    SHEETS = load_sheets(
-        config,
-        SCHEMAS,
-        check_files=workflow.is_main_process,
-        facts_store=".snakemake/resistance-timeline/file-facts.json",
-        config_name=CONFIG_NAME,
-    )
-except SheetError as error:
-    _stop("the sample sheets are invalid", error.problems)
-
 # The knowledge base's files (config 'knowledge'), as every rule that matches events takes them.
 KNOWLEDGE = {
     "knowledge": [
@@ -89,6 +75,27 @@ if workflow.is_main_process:
         )
     except knowledge.KnowledgeFormatError as error:
         _stop("the knowledge base is invalid", [str(error)])
+# The drug table checks treatments.tsv's drug names (a misspelt drug matches no knowledge).
+try:
+    DRUGS = knowledge.load_drugs(KNOWLEDGE["drugs"])
+except knowledge.KnowledgeFormatError as error:
+    _stop("the knowledge base is invalid", [str(error)])
+
+try:
+    # File checks (inputs exist, gzip, contig names) run once, in the main process; cluster
+    # and sub-process jobs re-parse the workflow and only need the sheets' structure. What
+    # they read is remembered per file (size, mtime), so a re-run reads only changed files.
+    SHEETS = load_sheets(
+        config,
+        SCHEMAS,
+        check_files=workflow.is_main_process,
+        facts_store=".snakemake/resistance-timeline/file-facts.json",
+        config_name=CONFIG_NAME,
+        drugs=DRUGS,
+        drug_table=config["knowledge"]["drugs"],
+    )
+except SheetError as error:
+    _stop("the sample sheets are invalid", error.problems)
 
 COHORT = Cohort(SHEETS)
 SAMPLES, UNITS, PATIENTS = COHORT.samples, COHORT.units, COHORT.patients

@@ -38,6 +38,8 @@ P1\t1\tdrug A\t10\t90\tPR
 P1\t2\tdrug B\t110\t\tSD
 """
 CONFIG = """\
+knowledge:
+  drugs_without_knowledge: [drug A, drug B, drug C]
 samples: {d}/samples.tsv
 units: {d}/units.tsv
 treatments: {d}/treatments.tsv

@@ -46,6 +46,15 @@ def test_missing_fastq_named_on_the_command_line(project):
     assert "Traceback" not in result.stderr
 
 
+def test_misspelt_drug_stops_the_run_with_the_closest_name(project):
+    project.edit("treatments.tsv", "\tdrug A\t", "\tosimertinb\t")
+    result = dry_run(project)
+    assert result.returncode != 0
+    assert "the sample sheets are invalid (1 problem(s)); nothing was run." in result.stderr
+    assert "line 2, column 'drug': 'osimertinb' is not a drug of" in result.stderr
+    assert "did you mean 'osimertinib'" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_config_typo_is_named_with_the_closest_key(project):
     text = (project.root / "config.yaml").read_text()
     project.write("config.yaml", text + "reads:\n  platfrom: ILLUMINA\n")

@@ -2,7 +2,10 @@
 after each row has passed its schema: ids unique, units for every sample and a sample for
 every unit, one matched normal per patient (unless tumour-only), distinct timepoints, and
 therapy lines that are unique, start before they end and do not overlap. Each problem names
-the sheet, the line as the user sees it in the file (header = line 1), the column and the fix."""
+the sheet, the line as the user sees it in the file (header = line 1), the column and the fix.
+``check_drugs`` checks treatments.tsv's drug names against the knowledge base's drug table."""
+
+from resistance_timeline.io.drugs import name_key
 
 
 def check_cohort(samples, units, treatments, tumor_only=(), config_name="config.yaml"):
@@ -174,4 +177,29 @@ def _check_overlaps(treatments):
                     f"'{before.values.get('drug')} + {after.values.get('drug')}', otherwise "
                     f"correct the days"
                 )
+    return problems
+
+
+def check_drugs(treatments, drugs, drug_table, other_drugs=(), config_name="config.yaml"):
+    """Every drug of treatments.tsv (each part of a regimen 'a + b'; doses and salt words
+    dropped) is a drug or class of the drug table (``drugs``, read from ``drug_table``) or one
+    of ``other_drugs`` (config knowledge.drugs_without_knowledge): a misspelt name would
+    otherwise match no knowledge and hide every resistance of the line. One problem per
+    unknown name, with the table's closest names."""
+    allowed = {name_key(d) for d in other_drugs}
+    problems = []
+    for row in treatments:
+        for name in drugs.unknown(row.values.get("drug", "")):
+            if name_key(name) in allowed:
+                continue
+            close = drugs.suggest(name)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+            if not close and any(sep in name for sep in "/,;&"):
+                hint = "drugs given together are written 'a + b'. "
+            problems.append(
+                f"{row.where('drug')}: {name!r} is not a drug of {drug_table}; {hint}"
+                f"if it is a drug without resistance knowledge (chemotherapy, a trial compound), "
+                f"list it under knowledge.drugs_without_knowledge in {config_name}, or add it "
+                "(with its synonyms) to the drug table"
+            )
     return problems

@@ -6,7 +6,8 @@ reported before any job runs, all at once, each naming the sheet, the row and th
 Checks in three layers:
   * per row, against the JSON schemas in ``config/schemas/`` (types, patterns, enums);
   * across rows (``sheet_rules.check_cohort``): unique ids, units for every sample, one
-    matched normal per patient, distinct timepoints, therapy lines;
+    matched normal per patient, distinct timepoints, therapy lines; every drug of
+    treatments.tsv known to the knowledge base's drug table (``sheet_rules.check_drugs``);
   * the files themselves (``input_files`` and ``reference_files``, with ``check_files``):
     inputs present, readable and whole, contig names shared by the reference, targets,
     annotation and BAM units.
@@ -26,7 +27,7 @@ import jsonschema
 from resistance_timeline.setup.config import load_schema
 from resistance_timeline.setup.input_files import FileFacts, check_unit_files
 from resistance_timeline.setup.reference_files import check_reference
-from resistance_timeline.setup.sheet_rules import check_cohort
+from resistance_timeline.setup.sheet_rules import check_cohort, check_drugs
 
 ID_CHARS = (
     "ASCII letters, digits, '_' and '-', starting with a letter or digit, at most 64 "
@@ -266,11 +267,21 @@ def resolve_unit_paths(units, sheet_dir):
                 row.values[column] = os.path.normpath(os.path.join(sheet_dir, value))
 
 
-def load_sheets(config, schema_dir, check_files=True, facts_store=None, config_name="config.yaml"):
+def load_sheets(
+    config,
+    schema_dir,
+    check_files=True,
+    facts_store=None,
+    config_name="config.yaml",
+    drugs=None,
+    drug_table="drugs.tsv",
+):
     """Read, validate and cross-check all sheets named in ``config`` (validated already, see
     setup.config); raise SheetError on any problem. ``check_files`` adds the file-system checks
     (inputs exist, gzip, contigs); ``facts_store`` is where their findings are remembered
-    between runs (see FileFacts); ``config_name`` is the config file messages name."""
+    between runs (see FileFacts); ``config_name`` is the config file messages name; ``drugs``
+    (the drug table read from ``drug_table``, io.drugs.Drugs) checks treatments.tsv's drug
+    names."""
     problems = []
     loaded = {}
     for name, label in (("samples", "sample_id"), ("units", "sample_id"), ("treatments", None)):
@@ -293,6 +304,9 @@ def load_sheets(config, schema_dir, check_files=True, facts_store=None, config_n
         )
     )
     problems.extend(check_assay_references(loaded["samples"], reference, config_name))
+    if drugs is not None:
+        other = config.get("knowledge", {}).get("drugs_without_knowledge", [])
+        problems.extend(check_drugs(loaded["treatments"], drugs, drug_table, other, config_name))
     resolve_unit_paths(loaded["units"], os.path.dirname(os.path.abspath(config["units"])))
     if check_files:
         facts = FileFacts(facts_store)

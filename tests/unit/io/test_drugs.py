@@ -33,6 +33,15 @@ def drugs():
         ("Erlotinib + Erlotinib", ("erlotinib",)),
         ("some new drug", ("some new drug",)),
         ("epidermal growth factor receptor tyrosine kinase inhibitor", ("EGFR TKI",)),
+        # doses, schedules and salt words as clinical records write them
+        ("osimertinib 80 mg", ("osimertinib",)),
+        ("Giotrif 40mg", ("afatinib",)),
+        ("afatinib dimaleate", ("afatinib",)),
+        ("erlotinib hydrochloride 150 mg po daily", ("erlotinib",)),
+        ("Tagrisso (osimertinib)", ("osimertinib",)),
+        ("trastuzumab deruxtecan 5.4 mg/kg q3w", ("trastuzumab deruxtecan",)),
+        ("dabrafenib 150 mg bid + trametinib 2 mg qd", ("dabrafenib", "trametinib")),
+        ("carboplatin AUC5", ("carboplatin auc5",)),
     ],
 )
 def test_names_to_generic(drugs, text, generic):
@@ -66,3 +75,12 @@ def test_shipped_table_is_well_formed(drugs):
     assert drugs.version == "drugs 2026-12-01" and len(drugs.drugs) > 100
     for name in drugs.drugs:
         assert name == name.lower() or drugs.is_class(name), name
+
+
+def test_unknown_parts_and_the_closest_names(drugs):
+    assert drugs.unknown("osimertinib 80 mg + Giotrif") == []
+    assert drugs.unknown("osimertinb + EGFR TKI + etoposide") == ["osimertinb", "etoposide"]
+    assert drugs.suggest("osimertinb") == ["osimertinib", "cobimetinib"]
+    assert drugs.suggest("Tagriso") == ["osimertinib"]  # through a brand name
+    assert drugs.suggest("lorlatnib 100 mg") == ["lorlatinib"]
+    assert drugs.suggest("etoposide") == []

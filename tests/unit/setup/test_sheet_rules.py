@@ -1,9 +1,13 @@
 """Rules across the rows of the sheets (resistance_timeline.setup.sheet_rules): ids, units,
-normals, timepoints and therapy lines, each broken once and its message checked."""
+normals, timepoints, therapy lines and drug names, each broken once and its message checked."""
 
 from setup_support import SCHEMAS, bad_input, one_problem_with, only_problem, problems
 
+from helpers import REPO
+from resistance_timeline.io.drugs import load_drugs
 from resistance_timeline.setup.sheets import load_sheets
+
+DRUG_TABLE = "resources/knowledge/drugs.tsv"
 
 
 def drop_sample(project, sample):
@@ -171,3 +175,46 @@ def test_ongoing_line_followed_by_another(project):
     msg = only_problem(project)
     assert "line 3, column 'start_day': patient 'P1' line 2 starts on day 110 while line 1" in msg
     assert "has no end_day (ongoing); give line 1 its end_day" in msg
+
+
+def drug_problems(project, config=None):
+    """load_sheets' problems with treatments.tsv's drugs checked against the shipped table."""
+    return problems(
+        project, config=config, drugs=load_drugs(REPO / DRUG_TABLE), drug_table=DRUG_TABLE
+    )
+
+
+@bad_input("misspelt-drug")
+def test_misspelt_drug_is_refused_with_the_closest_names(project):
+    project.edit("treatments.tsv", "\tdrug A\t", "\tosimertinb\t")
+    (msg,) = drug_problems(project)
+    assert msg.startswith(
+        f"{project.root}/treatments.tsv, line 2, column 'drug': 'osimertinb' is not a drug of "
+        "resources/knowledge/drugs.tsv; did you mean 'osimertinib' or 'cobimetinib'? if it is a "
+        "drug without resistance knowledge (chemotherapy, a trial compound), list it under "
+        "knowledge.drugs_without_knowledge in config.yaml"
+    )
+
+
+def test_doses_salts_and_brand_names_are_known_drugs(project):
+    project.edit("treatments.tsv", "\tdrug A\t", "\tosimertinib 80 mg once daily\t")
+    project.edit("treatments.tsv", "\tdrug B\t", "\tafatinib dimaleate + Giotrif 40mg\t")
+    assert drug_problems(project) == []
+
+
+def test_each_part_of_a_regimen_is_checked(project):
+    project.edit("treatments.tsv", "\tdrug A\t", "\tdabrafenib + trametnib\t")
+    project.edit("treatments.tsv", "\tdrug B\t", "\tdabrafenib/trametinib\t")
+    first, second = drug_problems(project)
+    assert "line 2, column 'drug': 'trametnib' is not a drug" in first
+    assert "did you mean 'trametinib'" in first
+    assert "line 3, column 'drug': 'dabrafenib/trametinib' is not a drug" in second
+    assert "drugs given together are written 'a + b'" in second
+
+
+def test_drugs_without_knowledge_are_listed_in_the_config(project):
+    config = project.config
+    assert drug_problems(project, config) == []
+    config["knowledge"]["drugs_without_knowledge"] = ["Drug-A"]  # compared as names are
+    found = drug_problems(project, config)
+    assert len(found) == 1 and "line 3, column 'drug': 'drug B' is not a drug" in found[0]
