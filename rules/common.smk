@@ -96,6 +96,9 @@ try:
     )
 except SheetError as error:
     _stop("the sample sheets are invalid", error.problems)
+# The lab's own columns are kept (results/timeline/cohort.samples.tsv) and named once.
+if workflow.is_main_process:
+    print(*SHEETS.notices(), sep="\n", file=sys.stderr, end="")
 
 COHORT = Cohort(SHEETS)
 SAMPLES, UNITS, PATIENTS = COHORT.samples, COHORT.units, COHORT.patients
@@ -383,6 +386,7 @@ def final_outputs():
         for p in PATIENTS
         for template in (*rules.build_timeline.output, *rules.plot_timeline.output)
     ] + list(rules.gather_cohort_events.output)
+    timeline += list(rules.tabulate_samples.output)
     timeline += list(rules.run_multiqc.output)
     clones = [
         fill(t, patient=p)

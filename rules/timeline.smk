@@ -5,6 +5,7 @@
 # quick table work: run on the submitting host, not as cluster jobs
 localrules:
     gather_cohort_events,
+    tabulate_samples,
 
 
 rule build_timeline:
@@ -60,6 +61,28 @@ rule gather_cohort_events:
         runtime=10,
     script:
         "../scripts/gather_cohort_events.py"
+
+
+rule tabulate_samples:
+    output:
+        "results/timeline/cohort.samples.tsv",
+    log:
+        "logs/tabulate_samples/cohort.log",
+    benchmark:
+        "benchmarks/tabulate_samples/cohort.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        samples=list(SAMPLES.values()),
+        unit_kinds=COHORT.unit_kinds(),
+        treatments=SHEETS.treatments,
+        own=SHEETS.sample_own,
+    script:
+        "../scripts/tabulate_samples.py"
 
 
 # the cohort table is not a patient's events table (a patient id 'cohort' would clash)

@@ -148,3 +148,12 @@ def test_shallow_earlier_sample_leaves_a_late_subclone_undetermined(built):
     rows = {r["sample_id"]: r for r in built["NB01"]["timeline"] if r["event"] == "p.C40Y"}
     assert rows["NB01-T0"]["status"] == "not_detected"
     assert float(rows["NB01-T0"]["detection_limit"]) > float(rows["NB01-P2"]["value"])
+
+
+def test_cohort_sample_table_places_every_sample_on_its_line(demo_results):
+    rows = {r["sample_id"]: r for r in read_tsv(demo_results / "timeline" / "cohort.samples.tsv")}
+    assert len(rows) == 21
+    assert rows["IMT01-T2"]["on_treatment"] == "alectinib" and rows["IMT01-T2"]["units"] == "2"
+    assert rows["NB01-P2"]["on_treatment"] == "lorlatinib (after)"
+    assert rows["NB01-P2"]["purity"] == "0.2" and rows["NB01-P1A"]["purity"] == ""
+    assert rows["IMT02-N"]["on_treatment"] == "" and rows["IMT02-R0"]["input"] == "fastq"

@@ -55,6 +55,15 @@ def test_misspelt_drug_stops_the_run_with_the_closest_name(project):
     assert "did you mean 'osimertinib'" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_own_columns_are_named_once_and_the_run_goes_on(project):
+    text = (project.root / "units.tsv").read_text().splitlines()
+    rows = [f"{line}\t{cell}" for line, cell in zip(text, ["flowcell", "H1", "H1", "H2", ""])]
+    project.write("units.tsv", "\n".join(rows) + "\n")
+    result = dry_run(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr.count("your own column(s) flowcell kept as written") == 1
+
+
 def test_config_typo_is_named_with_the_closest_key(project):
     text = (project.root / "config.yaml").read_text()
     project.write("config.yaml", text + "reads:\n  platfrom: ILLUMINA\n")

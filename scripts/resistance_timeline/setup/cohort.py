@@ -81,6 +81,13 @@ class Cohort:
         """True when the unit is given as paired FASTQ (not as an aligned BAM)."""
         return "fq1" in self.units[sample][unit]
 
+    def unit_kinds(self):
+        """Sample id -> the kind of each of its units ('fastq' or 'bam')."""
+        return {
+            sample: ["fastq" if self.is_fastq_unit(sample, unit) else "bam" for unit in units]
+            for sample, units in self.units.items()
+        }
+
     def rna_is_imported(self, sample):
         """True when an RNA sample comes as one aligned BAM instead of FASTQ."""
         return not self.is_fastq_unit(sample, next(iter(self.units[sample])))

@@ -5,6 +5,8 @@ reported before any job runs, all at once, each naming the sheet, the row and th
 
 Checks in three layers:
   * per row, against the JSON schemas in ``config/schemas/`` (types, patterns, enums);
+    columns the schema does not name are the lab's own (flowcell, clinical ids ...): kept
+    as written, unless the name is close to a sheet column the header lacks (``sampel_id``);
   * across rows (``sheet_rules.check_cohort``): unique ids, units for every sample, one
     matched normal per patient, distinct timepoints, therapy lines; every drug of
     treatments.tsv known to the knowledge base's drug table (``sheet_rules.check_drugs``);
@@ -51,6 +53,7 @@ class Row:
     line: int
     values: dict
     label: str = ""
+    own: dict = field(default_factory=dict)  # the lab's own columns, as written
 
     def where(self, column=None):
         """Human-readable location: 'samples.tsv line 4 (sample X), column day'."""
@@ -69,10 +72,21 @@ class Sheets:
     samples: list = field(default_factory=list)
     units: list = field(default_factory=list)
     treatments: list = field(default_factory=list)
+    # the lab's own columns: sheet path -> column names; sample id -> {column: value}
+    own_columns: dict = field(default_factory=dict)
+    sample_own: dict = field(default_factory=dict)
 
     def patients(self):
         """Patient ids in order of first appearance in samples.tsv."""
         return list(dict.fromkeys(s["patient_id"] for s in self.samples))
+
+    def notices(self):
+        """Lines to say once when the workflow starts: each sheet's own columns, kept."""
+        return [
+            f"resistance-timeline: {sheet}: your own column(s) {', '.join(columns)} kept as "
+            "written (not sheet columns; config/README.md lists those)\n"
+            for sheet, columns in self.own_columns.items()
+        ]
 
 
 def _coerce(value, spec):
@@ -140,25 +154,34 @@ def _cells(line):
 
 
 def _header_problems(header, props, required, where):
-    """Unknown (with the closest allowed name), repeated and missing columns."""
+    """Misspelt (an unknown column whose name is close to a sheet column the header lacks,
+    with that name), repeated and missing columns. Other unknown columns are the lab's own."""
     problems = []
     for position, column in enumerate(header):
-        if column not in props:
-            close = difflib.get_close_matches(column, list(props), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(
-                f"{where}, column '{column}': unknown column{hint}; "
-                f"allowed columns are: {', '.join(props)}"
-            )
-        elif column in header[:position]:
+        if column in header[:position]:
             problems.append(
                 f"{where}, column '{column}': the column appears twice (columns "
                 f"{header.index(column) + 1} and {position + 1}); keep one"
+            )
+        elif column not in props and (close := _misspelt(column, props, header)):
+            problems.append(
+                f"{where}, column '{column}': unknown column (did you mean '{close}'?); "
+                f"allowed columns are: {', '.join(props)}; a column of your own is kept when "
+                "its name is not this close to one of them"
             )
     for column in required:
         if column not in header:
             problems.append(f"{where}: required column '{column}' is missing")
     return problems
+
+
+def _misspelt(column, props, header):
+    """The sheet column ``column`` is probably a misspelling of (same name in another case,
+    or close in spelling), if the header lacks that column; else None."""
+    missing = [p for p in props if p not in header]
+    same = [p for p in missing if p.lower() == column.lower().replace(" ", "_")]
+    close = difflib.get_close_matches(column.lower(), missing, n=1, cutoff=0.8)
+    return (same or close or [None])[0]
 
 
 def read_sheet(path, schema, sheet_name, label_column=None):
@@ -198,14 +221,17 @@ def read_sheet(path, schema, sheet_name, label_column=None):
                 "check for missing tabs or spaces used instead of tabs"
             )
             continue
-        problems.extend(_row_problems(row, header, cells, props, validator, label_column))
+        known = [(h, c) for h, c in zip(header, cells) if h in props]
+        problems.extend(_row_problems(row, known, props, validator, label_column))
+        row.own = {h: c.strip() for h, c in zip(header, cells) if h not in props}
         rows.append(row)
     return rows, problems
 
 
-def _row_problems(row, header, cells, props, validator, label_column):
-    """Fill ``row.values`` (typed) from its cells; the row's problems, column by column."""
-    raw = {h: c.strip() for h, c in zip(header, cells) if c.strip() != ""}
+def _row_problems(row, cells, props, validator, label_column):
+    """Fill ``row.values`` (typed) from its (column, cell) pairs; the row's problems, column
+    by column."""
+    raw = {h: c.strip() for h, c in cells if c.strip() != ""}
     if label_column and label_column in raw:
         row.label = f"{label_column.split('_')[0]} {raw[label_column]}"
     typed, problems = {}, []
@@ -320,4 +346,8 @@ def load_sheets(
         samples=[r.values for r in loaded["samples"]],
         units=[r.values for r in loaded["units"]],
         treatments=[r.values for r in loaded["treatments"]],
+        own_columns={
+            config[name]: list(rows[0].own) for name, rows in loaded.items() if rows and rows[0].own
+        },
+        sample_own={r.values["sample_id"]: r.own for r in loaded["samples"] if r.own},
     )

@@ -54,6 +54,40 @@ def test_unknown_column_is_named_with_the_closest_one(project):
     assert "allowed columns are: patient_id, sample_id" in msg
 
 
+@bad_input("own-columns")
+def test_the_labs_own_columns_are_kept(project):
+    def add_column(sheet, name, cells):
+        lines = (project.root / sheet).read_text().splitlines()
+        rows = [f"{line}\t{cell}" for line, cell in zip(lines, [name, *cells])]
+        project.write(sheet, "\n".join(rows) + "\n")
+
+    add_column("samples.tsv", "clinical_id", ["C-17", "C-18", "", "x"])
+    add_column("units.tsv", "flowcell", ["HXYZ"] * 4)
+    add_column("units.tsv", "library kit", ["Twist"] * 4)
+    sheets = load_sheets(project.config, SCHEMAS, check_files=False)
+    assert sheets.own_columns == {
+        str(project.root / "samples.tsv"): ["clinical_id"],
+        str(project.root / "units.tsv"): ["flowcell", "library kit"],
+    }
+    assert sheets.sample_own["P1-N"] == {"clinical_id": "C-17"}
+    assert sheets.sample_own["P1-T1"] == {"clinical_id": ""}
+    assert "clinical_id" not in sheets.samples[0] and "flowcell" not in sheets.units[0]
+    assert sheets.notices()[1] == (
+        f"resistance-timeline: {project.root}/units.tsv: your own column(s) flowcell, library "
+        "kit kept as written (not sheet columns; config/README.md lists those)\n"
+    )
+
+
+@pytest.mark.parametrize("column,meant", [("sampel_id", "sample_id"), ("Day", "day")])
+def test_a_column_close_to_a_missing_sheet_column_is_a_misspelling(project, column, meant):
+    project.edit("samples.tsv", f"\t{meant}\t", f"\t{column}\t")
+    found = problems(project)
+    assert any(
+        f"samples.tsv, line 1, column '{column}': unknown column (did you mean '{meant}'?)" in m
+        for m in found
+    ), found
+
+
 def test_header_line_number_counts_comment_lines(project):
     text = (project.root / "samples.tsv").read_text()
     project.write("samples.tsv", "# cohort A\n# 2026\n" + text.replace("\tpurity\n", "\tpurty\n"))
