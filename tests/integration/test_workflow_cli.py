@@ -64,6 +64,18 @@ def test_own_columns_are_named_once_and_the_run_goes_on(project):
     assert result.stderr.count("your own column(s) flowcell kept as written") == 1
 
 
+def test_sheets_with_dates_dry_run(project):
+    for sheet, old, new in (
+        ("samples.tsv", "\t0\t", "\t2024-01-11\t"),
+        ("samples.tsv", "\t100\t", "\t2024-04-20\t"),
+        ("treatments.tsv", "\t10\t90\t", "\t2024-01-21\t2024-04-10\t"),
+        ("treatments.tsv", "\t110\t", "\t2024-04-30\t"),
+    ):
+        project.edit(sheet, old, new)
+    result = dry_run(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 def test_config_typo_is_named_with_the_closest_key(project):
     text = (project.root / "config.yaml").read_text()
     project.write("config.yaml", text + "reads:\n  platfrom: ILLUMINA\n")

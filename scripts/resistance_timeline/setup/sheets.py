@@ -20,6 +20,7 @@ catalogue of bad inputs and what each one gets is in config/README.md.
 """
 
 import csv
+import datetime
 import difflib
 import os
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ import jsonschema
 from resistance_timeline.setup.config import load_schema
 from resistance_timeline.setup.input_files import FileFacts, check_unit_files
 from resistance_timeline.setup.reference_files import check_reference
+from resistance_timeline.setup.sheet_dates import DATE, parse_day, resolve_dates
 from resistance_timeline.setup.sheet_rules import check_cohort, check_drugs
 
 ID_CHARS = (
@@ -90,8 +92,15 @@ class Sheets:
 
 
 def _coerce(value, spec):
-    """Convert one TSV cell to the schema's type; return (value, error text or None)."""
+    """Convert one TSV cell to the schema's type; return (value, error text or None). A day
+    column (``x-day``) takes a day number or an ISO date (sheet_dates)."""
     kind = spec.get("type")
+    if spec.get("x-day"):
+        return parse_day(value)
+    if spec.get("x-date"):
+        if not DATE.match(value):
+            return value, f"'{value}' is not an ISO date (YYYY-MM-DD, e.g. 2024-01-11)"
+        return value, _bad_date(value)
     if kind == "integer":
         try:
             return int(value), None
@@ -103,6 +112,15 @@ def _coerce(value, spec):
         except ValueError:
             return value, f"'{value}' is not a number"
     return value, None
+
+
+def _bad_date(value):
+    """Why an ISO-looking date is not one (2024-02-30), or None."""
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError as error:
+        return f"'{value}' is not a valid date ({error})"
+    return None
 
 
 def _explain(error, spec):
@@ -242,7 +260,9 @@ def _row_problems(row, cells, props, validator, label_column):
     row.values = typed
     if problems:
         return problems
-    for error in validator.iter_errors(typed):
+    # a date's range is checked once it is a day number (sheet_dates.resolve_dates)
+    plain = {k: 0 if isinstance(v, datetime.date) else v for k, v in typed.items()}
+    for error in validator.iter_errors(plain):
         column = error.path[0] if error.path else None
         if error.validator == "required":
             column = error.message.split("'")[1]
@@ -320,6 +340,7 @@ def load_sheets(
         rows, found = read_sheet(path, schema, path, label)
         loaded[name] = rows
         problems.extend(found)
+    problems.extend(resolve_dates(loaded["samples"], loaded["treatments"]))
     if problems:
         raise SheetError(problems)
     tumor_only = config.get("tumor_only", [])

@@ -1,14 +1,18 @@
 """The cohort's sample table (``results/timeline/cohort.samples.tsv``): every sample of
-samples.tsv with its sheet columns, its line of therapy at sampling (``on_treatment``, as the
-timeline labels it), its units and their kind, then the lab's own columns of samples.tsv
-(flowcell, clinical ids ...) as written, so nothing a lab keeps beside the sheet's columns is
-lost on the way to its results."""
+samples.tsv with its sheet columns (with dates in the sheets, the sample's date and its
+patient's day 0: the key from every table's days to dates), its line of therapy at sampling
+(``on_treatment``, as the timeline labels it), its units and their kind, then the lab's own
+columns of samples.tsv (flowcell, clinical ids ...) as written, so nothing a lab keeps beside
+the sheet's columns is lost on the way to its results."""
 
 import csv
 
 from resistance_timeline.timeline.therapy import on_treatment, ordered_lines
 
-SHEET_COLUMNS = ("patient_id", "sample_id", "assay", "material", "day", "timepoint", "purity")
+SHEET_COLUMNS = (
+    *("patient_id", "sample_id", "assay", "material", "day", "date", "day0_date"),
+    *("timepoint", "purity"),
+)
 COLUMNS = (*SHEET_COLUMNS, "on_treatment", "units", "input")
 
 

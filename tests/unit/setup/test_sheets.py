@@ -120,10 +120,12 @@ def test_empty_required_cell(project):
 
 @bad_input("non-integer-day")
 def test_day_not_integer(project):
-    project.edit("samples.tsv", "tumor\t100\t", "tumor\tday100\t")
+    project.edit("samples.tsv", "tumor\t100\t", "tumor\t11/01/2024\t")
     msg = only_problem(project)
     assert msg.endswith(
-        "samples.tsv, line 4 (sample P1-T1), column 'day': 'day100' is not a whole number"
+        "samples.tsv, line 4 (sample P1-T1), column 'day': '11/01/2024' is not a day: a day is "
+        "a whole number of days from the patient's diagnosis (e.g. 120, or -5 before it) or an "
+        "ISO date (YYYY-MM-DD, e.g. 2024-01-11)"
     )
 
 

@@ -14,7 +14,15 @@ SAMPLES = [
         "timepoint": "relapse",
         "purity": 0.4,
     },
-    {"patient_id": "P1", "sample_id": "P1-P2", "assay": "wes", "material": "cfdna", "day": 130},
+    {
+        "patient_id": "P1",
+        "sample_id": "P1-P2",
+        "assay": "wes",
+        "material": "cfdna",
+        "day": 130,
+        "date": "2024-05-10",
+        "day0_date": "2024-01-01",
+    },
 ]
 TREATMENTS = [
     {"patient_id": "P1", "line": 1, "drug": "crizotinib", "start_day": 10, "end_day": 90},
@@ -35,6 +43,7 @@ def test_rows_carry_the_line_at_sampling_units_and_own_columns(tmp_path):
         "fastq",
     )
     assert (tumour["purity"], tumour["block"], plasma["purity"]) == (0.4, "B7", "")
+    assert (plasma["date"], plasma["day0_date"], normal["date"]) == ("2024-05-10", "2024-01-01", "")
     assert (plasma["on_treatment"], plasma["input"], plasma["clinical_id"]) == (
         "alectinib",
         "bam",
@@ -50,6 +59,8 @@ def test_rows_carry_the_line_at_sampling_units_and_own_columns(tmp_path):
         "wes",
         "tumor",
         "95",
+        "",
+        "",
         "relapse",
         "0.4",
         "crizotinib (after)",
