@@ -22,7 +22,7 @@ esac
 # command -> Debian package
 declare -A DEBIAN=(
     [bwa]=bwa [samtools]=samtools [bcftools]=bcftools [tabix]=tabix [bgzip]=tabix
-    [freebayes]=freebayes [STAR]=rna-star [fastp]=fastp [bedtools]=bedtools
+    [freebayes]=freebayes [STAR]=rna-star [fastp]=fastp
     # Debian's mosdepth loads the unversioned libhts.so, which only libhts-dev provides
     [mosdepth]="mosdepth libhts-dev"
     # CNVkit's CBS segmentation runs R's DNAcopy

@@ -56,7 +56,7 @@ rule index_reference_bwa:
 rule prepare_targets:
     input:
         bed=get_targets,
-        fai=REF_FAI,
+        gff3=get_gff3,
     output:
         TARGETS_BED,
     log:
@@ -64,17 +64,14 @@ rule prepare_targets:
     benchmark:
         "benchmarks/prepare_targets/targets.tsv"
     conda:
-        "../envs/bedtools.yaml"
+        "../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=10,
-    shell:
-        # keep 4 columns (name = gene), sort by contig and start, merge overlapping baits
-        "(grep -v -E '^(#|track|browser)' {input.bed:q}"
-        ' | awk \'BEGIN{{OFS="\\t"}} {{print $1, $2, $3, (NF >= 4 ? $4 : ".")}}\''
-        " | sort -k1,1 -k2,2n"
-        " | bedtools merge -c 4 -o distinct -i - > {output}) 2> {log}"
+        mem_mb=grow_with_attempt(2000),
+        runtime=30,
+    script:
+        # 4 columns, the name a gene (from the GFF3 where the BED's is none), sorted, merged
+        "../scripts/prepare_targets.py"
 
 
 rule build_gene_model:

@@ -1,10 +1,9 @@
 """Shared test builders: the repository paths, a tiny valid project to break, snakemake runs.
 
-Imported by the tests as ``helpers`` (tests/pytest.ini puts tests/ on the path); the fixtures
-that use them are in conftest.py.
-"""
+Imported as ``helpers`` (tests/pytest.ini puts tests/ on the path); fixtures: conftest.py."""
 
 import gzip
+import itertools
 import json
 import os
 import runpy
@@ -38,8 +37,7 @@ P1\t1\tdrug A\t10\t90\tPR
 P1\t2\tdrug B\t110\t\tSD
 """
 CONFIG = """\
-knowledge:
-  drugs_without_knowledge: [drug A, drug B, drug C]
+knowledge: {{drugs_without_knowledge: [drug A, drug B, drug C]}}
 samples: {d}/samples.tsv
 units: {d}/units.tsv
 treatments: {d}/treatments.tsv
@@ -64,11 +62,15 @@ class Project:
         self.write("config.yaml", CONFIG.format(d=root))
         self.write("ref/genome.fa", ">chr1\n" + "ACGT" * 50 + "\n>chr2\n" + "GATC" * 50 + "\n")
         self.write("ref/targets.bed", "chr1\t10\t100\tGENEA\nchr2\t20\t80\tGENEB\n")
-        self.write("ref/genes.gff3", "##gff-version 3\nchr1\t.\tgene\t11\t100\t.\t+\t.\tID=g1\n")
+        self.write(
+            "ref/genes.gff3",
+            "##gff-version 3\n"
+            "chr1\t.\tgene\t11\t100\t.\t+\t.\tID=g1;Name=GENEA;biotype=protein_coding\n"
+            "chr2\t.\tgene\t21\t80\t.\t+\t.\tID=g2;Name=GENEB;biotype=protein_coding\n",
+        )
         self.write("ref/genes.gtf", 'chr1\t.\texon\t11\t100\t.\t+\t.\tgene_id "g1";\n')
-        for sample in ("P1-N", "P1-T0", "P1-T1", "P1-R0"):
-            for mate in ("R1", "R2"):
-                self.fastq(f"reads/{sample}.{mate}.fastq.gz")
+        for sample, mate in itertools.product(("P1-N", "P1-T0", "P1-T1", "P1-R0"), ("R1", "R2")):
+            self.fastq(f"reads/{sample}.{mate}.fastq.gz")
 
     def write(self, name, text):
         path = self.root / name

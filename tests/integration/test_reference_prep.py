@@ -1,6 +1,7 @@
 """The reference derivatives (rules/reference.smk): a plain FASTA is linked in place, not
 copied, with its .fai linked too when it is current; a gzipped one is decompressed; the GTF
-is parsed once into the gene model the RNA rules read."""
+is parsed once into the gene model the RNA rules read; a vendor capture BED without gene
+names is named from the GFF3."""
 
 import gzip
 import subprocess
@@ -44,3 +45,24 @@ def test_gzipped_fasta_is_decompressed(project):
     assert not (ref / "genome.fa").is_symlink() and not (ref / "genome.fa.fai").is_symlink()
     assert (ref / "genome.fa").read_text() == plain.read_text()
     assert (ref / "genome.fa.fai").read_text().splitlines()[1].startswith("chr2\t200\t")
+
+
+def test_vendor_bed_without_names_is_named_from_the_gff3(project):
+    project.write(
+        "ref/genes.gff3",
+        "##gff-version 3\n"
+        "chr1\t.\tgene\t11\t100\t.\t+\t.\tID=gene:g1;Name=GENEA;biotype=protein_coding\n"
+        "chr2\t.\tgene\t41\t150\t.\t+\t.\tID=gene:g2;Name=GENEB;biotype=protein_coding\n",
+    )
+    project.write("ref/targets.bed", "chr2\t20\t60\nchr1\t10\t50\nchr1\t50\t90\nchr2\t160\t170\n")
+    args = ["--configfile", str(project.root / "config.yaml"), "--cores", "1"]
+    result = run_snakemake(*args, "results/reference/targets.bed", cwd=project.root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    targets = project.root / "results" / "reference" / "targets.bed"
+    assert targets.read_text().splitlines() == [
+        "chr1\t10\t90\tGENEA",
+        "chr2\t20\t60\tGENEB",
+        "chr2\t160\t170\t-",
+    ]
+    log = (project.root / "logs" / "prepare_targets" / "targets.log").read_text()
+    assert "4 intervals of " in log and "3 named from the genes they overlap, 1 overlap no" in log
