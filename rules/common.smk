@@ -12,9 +12,9 @@ WORKFLOW_DIR = os.path.dirname(str(workflow.current_basedir))
 sys.path.insert(0, os.path.join(WORKFLOW_DIR, "scripts"))
 from resistance_timeline.setup.config import (  # noqa: E402
     ConfigError,
+    knowledge_files,
     load_config,
     load_schema,
-    shipped_file,
 )
 from resistance_timeline.setup.cohort import Cohort  # noqa: E402
 from resistance_timeline.setup import star_index  # noqa: E402
@@ -47,23 +47,9 @@ try:
     )
 except ConfigError as error:
     _stop("the configuration is invalid", error.problems)
-# The knowledge base's files (config 'knowledge'), as every rule that matches events takes them.
-KNOWLEDGE = {
-    "knowledge": [
-        shipped_file(p, WORKFLOW_DIR) for p in config["knowledge"]["sources"]
-    ],
-    "drugs": shipped_file(config["knowledge"]["drugs"], WORKFLOW_DIR),
-    "regions": shipped_file(config["knowledge"]["regions"], WORKFLOW_DIR),
-}
-_missing = [
-    f"{CONFIG_NAME}, key 'knowledge.{key}': file not found: {path}"
-    for key, path in [
-        *(("sources", p) for p in KNOWLEDGE["knowledge"]),
-        ("drugs", KNOWLEDGE["drugs"]),
-        ("regions", KNOWLEDGE["regions"]),
-    ]
-    if not os.path.isfile(path)
-]
+# The knowledge base's files (config 'knowledge'): the shipped tables and the lab's own, each
+# once, as every rule that matches events takes them.
+KNOWLEDGE, _missing = knowledge_files(config["knowledge"], WORKFLOW_DIR, CONFIG_NAME)
 if _missing:
     _stop("the configuration is invalid", _missing)
 # A malformed row stops the run here, naming its file, line and column: checked once, in the

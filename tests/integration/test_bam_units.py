@@ -48,7 +48,7 @@ def bam_project(demo_results, tmp_path_factory):
     (root / "config.yaml").write_text(
         f"samples: {root}/samples.tsv\nunits: {root}/units.tsv\n"
         f"treatments: {root}/treatments.tsv\n"
-        f"knowledge:\n  sources: [{REPO}/resources/resistance_markers.tsv]\n"
+        "knowledge:\n  shipped_sources: [resources/resistance_markers.tsv]\n"
         f"reference:\n  fasta: {ref}/genome.fa\n  gff3: {ref}/annotation.gff3\n"
         f"  gtf: {ref}/annotation.gtf\n  targets: {ref}/targets.bed\n"
         "calling:\n  scatter: 2\n"  # the demo's (the default 16 chunks are for exomes)

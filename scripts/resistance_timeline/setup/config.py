@@ -135,3 +135,36 @@ def shipped_file(path, basedir):
         return path
     shipped = os.path.join(basedir, path)
     return shipped if os.path.exists(shipped) else path
+
+
+def knowledge_files(settings, basedir, config_name="config.yaml"):
+    """The knowledge base's files from config ``knowledge`` (``settings``, defaults filled):
+    ``({"knowledge": [tables], "drugs": path, "regions": path}, problems)``. The tables are
+    ``shipped_sources`` then the lab's ``sources``, each file once (a lab that lists a shipped
+    table again does not merge it twice); every relative path by ``shipped_file``'s one rule
+    (the working directory, else the workflow's folder)."""
+    tables, seen, problems = [], set(), []
+    for key in ("shipped_sources", "sources"):
+        for given in settings[key]:
+            path = shipped_file(given, basedir)
+            if not os.path.isfile(path):
+                problems.append(_not_found(config_name, key, path, basedir))
+            elif os.path.realpath(path) not in seen:
+                seen.add(os.path.realpath(path))
+                tables.append(path)
+    files = {"knowledge": tables}
+    for key in ("drugs", "regions"):
+        files[key] = shipped_file(settings[key], basedir)
+        if not os.path.isfile(files[key]):
+            problems.append(_not_found(config_name, key, files[key], basedir))
+    if not settings["shipped_sources"] and not settings["sources"]:
+        problems.append(
+            f"{config_name}, key 'knowledge': no knowledge tables (shipped_sources and sources "
+            "are both empty); list at least one"
+        )
+    return files, problems
+
+
+def _not_found(config_name, key, path, basedir):
+    where = "" if os.path.isabs(path) else f" (nor in the workflow's folder {basedir})"
+    return f"{config_name}, key 'knowledge.{key}': file not found: {path}{where}"
