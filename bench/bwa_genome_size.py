@@ -102,7 +102,7 @@ def report(result, command):
         "threads, `bwa mem` to /dev/null; GRCh37 chr20 alone, and chr20 plus random sequence "
         "(no repeats):\n\n"
         + table(["index", "FASTA GB", "CPU s", "CPU s / M pairs", "peak MB"], rows)
-        + f"\n**{ratio:.2f}x** the CPU per read on the larger index: the slowdown from the "
+        + f"\n\n**{ratio:.2f}x** the CPU per read on the larger index: the slowdown from the "
         "index's size alone (cache and TLB misses); human repeats add to it.\n"
     )
 
@@ -121,6 +121,8 @@ def main(argv=None):
         args.workdir, args.cohort, args.random_gb, args.pairs, args.reads, args.threads
     )
     command = f"python bench/bwa_genome_size.py --random-gb {args.random_gb:g} --pairs {args.pairs}"
+    if args.cohort != COHORT:
+        command += f" --cohort {args.cohort}"
     text = report(result, command)
     print(text)
     if not args.no_write:

@@ -6,9 +6,11 @@ Rates are CPU seconds per GB of the input that drives a rule's cost (gzip FASTQ 
 measured on real sequence at real depth (bench/real_depth.py: GRCh37 chr20, 100-800x; the
 figures in bench/RESULTS.md, "Real sequence, real depth"). Alignment to a whole human genome
 costs more per read than to one chromosome (bwa's FM-index lookups miss the CPU cache on a
-3 Gb index, and human repeats add candidate hits); that factor was not measurable here and is
-assumed (HUMAN_SLOWDOWN). The run time asked for is SAFETY times the expected wall time on
-the job's threads, at least ``floor`` minutes, and grows with each retry, as memory does.
+3 Gb index, and human repeats add candidate hits): with no human genome here, only its lower
+bound is measured (bench/bwa_genome_size.py: 1.69x on chr20 plus 1 Gb of random sequence),
+and the factor asked for is a generous assumption above it (HUMAN_SLOWDOWN). The run time
+asked for is SAFETY times the expected wall time on the job's threads, at least ``floor``
+minutes, and grows with each retry, as memory does.
 
 Sizes of inputs that do not exist yet (a dry-run, a job whose inputs are still to be made)
 count as 0: Snakemake evaluates these functions again once a job's inputs are there, before
