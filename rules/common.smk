@@ -334,12 +334,14 @@ def final_outputs():
         fill(template, patient=p)
         for template, assay in (
             (rules.tabulate_variants.output[0], "wes"),
+            (rules.write_maf.output[0], "wes"),
             (rules.check_sample_identity.output[0], "wes"),
             (rules.track_fusions.output[0], "rna"),
             (rules.gather_kinase_imbalance.output[0], "rna"),
         )
         for p in patients_with(assay)
     ]
+    per_patient += list(rules.gather_maf.output) if patients_with("wes") else []
     counts = list(rules.build_count_matrix.output) if patients_with("rna") else []
     if patients_with("rna"):
         counts += list(rules.test_expression.output)

@@ -5,6 +5,11 @@
 TARGET_CHUNK = "results/reference/chunks/chunk_{chunk}.bed"
 
 
+# quick table work: run on the submitting host, not as a cluster job
+localrules:
+    gather_maf,
+
+
 rule split_targets:
     input:
         TARGETS_BED,
@@ -171,6 +176,50 @@ rule tabulate_variants:
         samples=get_patient_wes_samples,
     script:
         "../scripts/tabulate_variants.py"
+
+
+rule write_maf:
+    input:
+        rules.tabulate_variants.output[0],
+    output:
+        "results/variants/{patient}.maf",
+    log:
+        "logs/write_maf/{patient}.log",
+    benchmark:
+        "benchmarks/write_maf/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=grow_with_attempt(2000),
+        runtime=30,
+    params:
+        build=config["reference"]["build"],
+    script:
+        "../scripts/write_maf.py"
+
+
+rule gather_maf:
+    input:
+        expand(rules.write_maf.output[0], patient=patients_with("wes")),
+    output:
+        "results/variants/cohort.maf",
+    log:
+        "logs/gather_maf/cohort.log",
+    benchmark:
+        "benchmarks/gather_maf/cohort.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=grow_with_attempt(2000),
+        runtime=30,
+    script:
+        "../scripts/gather_maf.py"
+
+
+# the cohort MAF is not a patient's
+ruleorder: gather_maf > write_maf
 
 
 rule check_sample_identity:

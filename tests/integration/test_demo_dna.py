@@ -145,3 +145,38 @@ def test_vcf_carries_the_detection_limit(demo_results):
         assert {"AD", "DP", "AF", "AFLO", "AFHI", "DL", "ST"} <= set(vcf.header.formats)
         assert "BCSQ" in vcf.header.info and "ORIGIN" in vcf.header.info
         assert list(vcf.header.samples) == ["IMT01-N", "IMT01-T0", "IMT01-T1", "IMT01-T2"]
+
+
+def test_maf_holds_each_somatic_detection_with_the_tables_counts(demo_results, variants):
+    mafs = {
+        p: pd.read_csv(demo_results / "variants" / f"{p}.maf", sep="\t", comment="#", dtype=str)
+        for p in PATIENTS
+    }
+    nb01 = mafs["NB01"]
+    q61k = nb01[(nb01.HGVSp_Short == "p.Q61K")]
+    assert list(q61k.Tumor_Sample_Barcode) == ["NB01-P2"]  # detected at relapse only
+    table = row(variants, "NB01-P2", "NRAS", "p.Q61K")
+    normal = row(variants, "NB01-N", "NRAS", "p.Q61K")
+    q = q61k.iloc[0]
+    assert (q.Hugo_Symbol, q.Variant_Classification, q.Variant_Type) == (
+        "NRAS",
+        "Missense_Mutation",
+        "SNP",
+    )
+    assert int(q.Start_Position) == int(q.End_Position) == table.pos
+    assert (int(q.t_alt_count), int(q.t_depth)) == (table.alt_reads, table.depth)
+    assert (q.Matched_Norm_Sample_Barcode, int(q.n_depth)) == ("NB01-N", normal.depth)
+    somatic = variants[
+        (variants.origin == "somatic")
+        & (variants.status == "detected")
+        & (variants.material != "normal")
+    ]
+    assert sum(len(m) for m in mafs.values()) == len(somatic)
+    cohort = pd.read_csv(demo_results / "variants" / "cohort.maf", sep="\t", comment="#")
+    assert len(cohort) == len(somatic)
+    deletion = mafs["IMT01"][mafs["IMT01"].HGVSp_Short == "p.A5del"].iloc[0]
+    assert (deletion.Start_Position, deletion.End_Position, deletion.Tumor_Seq_Allele2) == (
+        "3122",
+        "3124",
+        "-",
+    )

@@ -13,6 +13,7 @@ SECTIONS = {
     "### `results/timeline/`": ["timeline/*.tsv"],
     "### `results/clones/`": ["clones/*.tsv"],
     "### `results/variants/{patient}.variants.tsv`": ["variants/*.variants.tsv"],
+    "### `results/variants/{patient}.maf`, `results/variants/cohort.maf`": ["variants/*.maf"],
     "### `results/cnv/{patient}.genes.tsv`": ["cnv/*.genes.tsv"],
     "### `results/fusions/{patient}.fusions.tsv`": [
         "fusions/*.fusions.tsv",
@@ -59,7 +60,8 @@ def test_every_column_is_documented(demo_results, heading):
     for pattern in SECTIONS[heading]:
         for path in sorted(demo_results.glob(pattern)):
             tables += 1
-            header = path.read_text().split("\n", 1)[0].split("\t")
+            lines = path.read_text().splitlines()
+            header = next(line for line in lines if not line.startswith("#")).split("\t")
             for column in header:
                 if column not in names and not SAMPLE_COLUMN.match(column):
                     missing.setdefault(column, path.relative_to(demo_results))

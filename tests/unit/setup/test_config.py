@@ -86,6 +86,7 @@ def test_defaults_fill_nested_sections_key_by_key():
         "gff3": None,
         "gtf": None,
         "targets": None,
+        "build": "GRCh38",
         "bwa_index": None,
         "star_index": None,
     }
@@ -136,7 +137,7 @@ def test_misspelt_key_is_named_with_the_closest_valid_key():
     (message,) = config_problems(reference={"fasta": "g.fa", "gft": "x.gtf"})
     assert message == (
         "my.yaml, key 'reference': unknown key 'gft'; did you mean 'gtf'? "
-        "allowed keys: fasta, gff3, gtf, targets, bwa_index, star_index"
+        "allowed keys: fasta, gff3, gtf, targets, build, bwa_index, star_index"
     )
 
 
