@@ -374,7 +374,9 @@ def final_outputs():
         for p in PATIENTS
         for template in (*rules.build_timeline.output, *rules.plot_timeline.output)
     ] + list(rules.gather_cohort_events.output)
-    timeline += list(rules.tabulate_samples.output)
+    timeline += list(rules.tabulate_samples.output) + list(
+        rules.build_cbioportal_study.output
+    )
     timeline += list(rules.run_multiqc.output)
     clones = [
         fill(t, patient=p)

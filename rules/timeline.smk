@@ -85,6 +85,31 @@ rule tabulate_samples:
         "../scripts/tabulate_samples.py"
 
 
+rule build_cbioportal_study:
+    input:
+        samples=rules.tabulate_samples.output[0],
+        variants=expand(rules.tabulate_variants.output[0], patient=patients_with("wes")),
+    output:
+        directory("results/cbioportal"),
+    log:
+        "logs/build_cbioportal_study/cohort.log",
+    benchmark:
+        "benchmarks/build_cbioportal_study/cohort.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=grow_with_attempt(2000),
+        runtime=30,
+    params:
+        patients=patients_with("wes"),
+        treatments=SHEETS.treatments,
+        settings=config["cbioportal"],
+        build=config["reference"]["build"],
+    script:
+        "../scripts/build_cbioportal_study.py"
+
+
 # the cohort table is not a patient's events table (a patient id 'cohort' would clash)
 ruleorder: gather_cohort_events > build_timeline
 

@@ -14,6 +14,10 @@ SECTIONS = {
     "### `results/clones/`": ["clones/*.tsv"],
     "### `results/variants/{patient}.variants.tsv`": ["variants/*.variants.tsv"],
     "### `results/variants/{patient}.maf`, `results/variants/cohort.maf`": ["variants/*.maf"],
+    "### `results/cbioportal/`": [
+        "cbioportal/data_clinical_*.txt",
+        "cbioportal/data_timeline_*.txt",
+    ],
     "### `results/cnv/{patient}.genes.tsv`": ["cnv/*.genes.tsv"],
     "### `results/fusions/{patient}.fusions.tsv`": [
         "fusions/*.fusions.tsv",

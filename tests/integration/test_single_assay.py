@@ -6,6 +6,7 @@ import csv
 
 import pandas as pd
 import pytest
+from cbioportal_rules import check_study
 
 from helpers import REPO, run_snakemake
 
@@ -90,6 +91,9 @@ def test_wes_only_cohort_runs_its_arm(wes_only):
     assert len(q61k) == 1 and q61k.status.iloc[0] == "detected"
     assert 0.05 <= q61k.vaf.iloc[0] <= 0.11  # truth 0.08
     assert not (root / "results" / "expression").exists()
+    study = check_study(root / "results" / "cbioportal")  # a study of what it has
+    assert (root / "results" / "cbioportal" / "data_mutations.txt").exists()
+    assert study["patients"] == ["NB01"]
 
 
 def test_rna_only_cohort_runs_its_arm(rna_only):
@@ -104,6 +108,9 @@ def test_rna_only_cohort_runs_its_arm(rna_only):
     counts = pd.read_csv(root / "results" / "expression" / "counts.tsv", sep="\t")
     assert list(counts.columns) == ["gene_id", "gene_name", "IMT01-R0", "IMT01-R2"]
     assert not (root / "results" / "variants").exists()
+    study = check_study(root / "results" / "cbioportal")  # samples and timeline only
+    assert study["samples"] == ["IMT01-R0", "IMT01-R2"]
+    assert not list((root / "results" / "cbioportal").glob("*mutations*"))
 
 
 def test_config_without_treatments_is_named(tmp_path, demo_cohort):

@@ -87,15 +87,20 @@ def classification(consequence, variant_type, gene):
     return "IGR" if not gene else "Targeted_Region"
 
 
-def maf_rows(rows, build):
-    """MAF rows of one patient's variants table rows (dicts as read_tsv gives them)."""
+def maf_rows(rows, build, uncalled=False):
+    """MAF rows of one patient's variants table rows (dicts as read_tsv gives them): its
+    somatic detections; with ``uncalled``, instead its somatic variants measured but not
+    detected in a tumour or cfDNA sample (Mutation_Status UNCALLED, with their read counts:
+    cBioPortal's uncalled mutations, which show a variant's VAF at every timepoint)."""
     normals = {}
     for r in rows:
         if r["material"] == "normal":
             normals[(r["contig"], r["pos"], r["ref"], r["alt"])] = r
     out = []
     for r in rows:
-        if r["origin"] != "somatic" or r["material"] == "normal" or r["status"] != "detected":
+        if r["origin"] != "somatic" or r["material"] == "normal":
+            continue
+        if (r["status"] == "detected") == uncalled:
             continue
         start, end, ref, alt, kind = maf_alleles(int(r["pos"]), r["ref"], r["alt"])
         normal = normals.get((r["contig"], r["pos"], r["ref"], r["alt"]), {})
@@ -119,7 +124,7 @@ def maf_rows(rows, build):
                 "Matched_Norm_Sample_Barcode": normal.get("sample_id", ""),
                 "Match_Norm_Seq_Allele1": ref if normal else "",
                 "Match_Norm_Seq_Allele2": ref if normal else "",
-                "Mutation_Status": "Somatic",
+                "Mutation_Status": "UNCALLED" if uncalled else "Somatic",
                 "HGVSp_Short": r["protein"],
                 "Transcript_ID": r["transcript"],
                 "t_depth": r["depth"],

@@ -1,0 +1,1 @@
+"""Exports of the cohort for other tools (cBioPortal)."""
