@@ -54,16 +54,15 @@ if _missing:
     _stop("the configuration is invalid", _missing)
 # A malformed row stops the run here, naming its file, line and column: checked once, in the
 # main process (jobs re-parse the workflow; the rules that match events read the files again).
-if workflow.is_main_process:
-    try:
-        knowledge.load_knowledge(
-            KNOWLEDGE["knowledge"], KNOWLEDGE["drugs"], KNOWLEDGE["regions"]
-        )
-    except knowledge.KnowledgeFormatError as error:
-        _stop("the knowledge base is invalid", [str(error)])
-# The drug table checks treatments.tsv's drug names (a misspelt drug matches no knowledge).
+# Its drug table (jobs read only that) checks treatments.tsv's drug names: a misspelt drug
+# matches no knowledge.
 try:
-    DRUGS = knowledge.load_drugs(KNOWLEDGE["drugs"])
+    if workflow.is_main_process:
+        DRUGS = knowledge.load_knowledge(
+            KNOWLEDGE["knowledge"], KNOWLEDGE["drugs"], KNOWLEDGE["regions"]
+        ).drugs
+    else:
+        DRUGS = knowledge.load_drugs(KNOWLEDGE["drugs"])
 except knowledge.KnowledgeFormatError as error:
     _stop("the knowledge base is invalid", [str(error)])
 

@@ -16,6 +16,7 @@ emptiest chunk, its ``simple`` mode deals them out round-robin), so their concat
 not come out in the BED's order.
 """
 
+import gzip
 import sys
 from bisect import bisect_right
 from itertools import accumulate
@@ -36,9 +37,12 @@ class Target(NamedTuple):
 
 
 def read_targets(path) -> list[Target]:
-    """The BED's targets in file order (comment, track and browser lines skipped)."""
+    """The BED's targets in file order (plain or gzip; comment, track and browser lines
+    skipped); a line without contig, start and end, or ending before it starts, is a
+    ValueError naming it."""
     targets = []
-    with open(path) as handle:
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip() or line.startswith(("#", "track", "browser")):
                 continue
@@ -46,7 +50,8 @@ def read_targets(path) -> list[Target]:
             try:
                 contig, start, end = fields[0], int(fields[1]), int(fields[2])
             except (IndexError, ValueError):
-                raise ValueError(f"{path}, line {number}: not a BED line: {line!r}") from None
+                message = f"{path}, line {number}: not a BED line: {line.strip()!r}"
+                raise ValueError(message) from None
             if end < start:
                 raise ValueError(f"{path}, line {number}: end {end} before start {start}")
             targets.append(Target(contig, start, end, line.rstrip("\n")))

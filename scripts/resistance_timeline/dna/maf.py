@@ -141,10 +141,7 @@ def maf_rows(rows, build, uncalled=False):
 
 def write_maf(rows, path):
     """A MAF file: the version line, then the table."""
-    write_tsv(rows, path, COLUMNS)
-    text = open(path).read()
-    with open(path, "w") as handle:
-        handle.write(VERSION_LINE + text)
+    write_tsv(rows, path, COLUMNS, preamble=VERSION_LINE)
 
 
 def patient_maf(variants_tsv, build, path):

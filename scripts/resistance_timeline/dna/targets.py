@@ -15,11 +15,11 @@ Own code rather than ``cnvkit.py target --annotate``: that takes UCSC refFlat, w
 GENCODE users do not have, and the GFF3 is already the workflow's annotation (bcftools csq).
 """
 
-import gzip
 import re
 from bisect import bisect_left
 from urllib.parse import unquote
 
+from resistance_timeline.dna.chunks import read_targets
 from resistance_timeline.io.annotation import feature_lines
 
 NO_GENE = "-"
@@ -28,24 +28,14 @@ SEPARATORS = re.compile(r"[,;|]")
 
 
 def read_bed(path):
-    """The BED's intervals as (contig, start, end, name or None), header lines skipped; a
-    line without three columns or with non-numeric positions is a ValueError naming it."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    intervals = []
-    with opener(path, "rt") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip() or line.startswith(("#", "track", "browser")):
-                continue
-            cells = line.rstrip("\n\r").split("\t")
-            try:
-                contig, start, end = cells[0], int(cells[1]), int(cells[2])
-            except (IndexError, ValueError):
-                raise ValueError(
-                    f"{path}, line {number}: not a BED line: {line.strip()!r}"
-                ) from None
-            name = cells[3].strip() if len(cells) > 3 and cells[3].strip() else None
-            intervals.append((contig, start, end, name))
-    return intervals
+    """The BED's intervals as (contig, start, end, name or None), read by
+    chunks.read_targets (header lines skipped, a malformed line a ValueError naming it)."""
+    named = []
+    for target in read_targets(path):
+        cells = target.line.split("\t")
+        name = cells[3].strip() if len(cells) > 3 else ""
+        named.append((target.contig, target.start, target.end, name or None))
+    return named
 
 
 def gff3_genes(path):

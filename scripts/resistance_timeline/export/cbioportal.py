@@ -24,8 +24,8 @@ Copy number, structural variants and expression are not written yet (issue 29).
 import os
 
 from resistance_timeline.dna.maf import COLUMNS as MAF_COLUMNS
-from resistance_timeline.dna.maf import maf_rows
-from resistance_timeline.io.tables import read_tsv
+from resistance_timeline.dna.maf import VERSION_LINE, maf_rows
+from resistance_timeline.io.tables import read_tsv, write_tsv
 
 GENOMES = {"GRCh38": "hg38", "hg38": "hg38", "GRCh37": "hg19", "hg19": "hg19"}
 # sample attributes: (column, display name, description, datatype, priority, source key)
@@ -53,31 +53,11 @@ def meta_text(fields):
     return "".join(f"{k}: {v}\n" for k, v in fields.items())
 
 
-def clinical_text(columns, rows):
-    """A clinical data file: four header lines (display names, descriptions, datatypes,
-    priorities), the column names, the rows."""
-    names = [c[0] for c in columns]
-    head = [
-        "#" + "\t".join(c[1] for c in columns),
-        "#" + "\t".join(c[2] for c in columns),
-        "#" + "\t".join(c[3] for c in columns),
-        "#" + "\t".join("1" for _ in columns),
-        "\t".join(names),
-    ]
-    body = ["\t".join(str(r.get(n, "")) for n in names) for r in rows]
-    return "\n".join(head + body) + "\n"
-
-
-def write(out_dir, name, text):
-    path = os.path.join(out_dir, name)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as handle:
-        handle.write(text)
-
-
-def tsv_text(columns, rows):
-    lines = ["\t".join(columns)] + ["\t".join(str(r.get(c, "")) for c in columns) for r in rows]
-    return "\n".join(lines) + "\n"
+def clinical_preamble(columns):
+    """A clinical data file's four '#' lines above its column names: display names,
+    descriptions, datatypes, priorities."""
+    rows = ([c[1] for c in columns], [c[2] for c in columns], [c[3] for c in columns])
+    return "".join("#" + "\t".join(r) + "\n" for r in (*rows, ["1"] * len(columns)))
 
 
 def write_study(samples, treatments, variants_tables, settings, build, out_dir):
@@ -92,7 +72,15 @@ def write_study(samples, treatments, variants_tables, settings, build, out_dir):
     files = {}
 
     def put(name, text):
-        write(out_dir, name, text)
+        """A meta file (or a case list)."""
+        os.makedirs(os.path.dirname(os.path.join(out_dir, name)), exist_ok=True)
+        with open(os.path.join(out_dir, name), "w") as handle:
+            handle.write(text)
+        files[name] = True
+
+    def put_table(name, rows, columns, preamble=""):
+        """A data file, through the writer every table shares."""
+        write_tsv(rows, os.path.join(out_dir, name), columns, preamble=preamble)
         files[name] = True
 
     put(
@@ -120,7 +108,13 @@ def write_study(samples, treatments, variants_tables, settings, build, out_dir):
         for p in patients
     ]
     columns = [("PATIENT_ID", "Patient Identifier", "Patient Identifier", "STRING")]
-    put("data_clinical_patient.txt", clinical_text(columns + PATIENT_ATTRIBUTES, patient_rows))
+    columns += PATIENT_ATTRIBUTES
+    put_table(
+        "data_clinical_patient.txt",
+        patient_rows,
+        [c[0] for c in columns],
+        preamble=clinical_preamble(columns),
+    )
     put("meta_clinical_patient.txt", _meta_clinical(study, "PATIENT", "data_clinical_patient.txt"))
     sample_rows = [
         {"PATIENT_ID": s["patient_id"], "SAMPLE_ID": s["sample_id"]}
@@ -134,14 +128,17 @@ def write_study(samples, treatments, variants_tables, settings, build, out_dir):
         ("PATIENT_ID", "Patient Identifier", "Patient Identifier", "STRING"),
         ("SAMPLE_ID", "Sample Identifier", "Sample Identifier", "STRING"),
     ]
-    put(
+    columns += [a[:4] for a in SAMPLE_ATTRIBUTES]
+    put_table(
         "data_clinical_sample.txt",
-        clinical_text(columns + [a[:4] for a in SAMPLE_ATTRIBUTES], sample_rows),
+        sample_rows,
+        [c[0] for c in columns],
+        preamble=clinical_preamble(columns),
     )
     put("meta_clinical_sample.txt", _meta_clinical(study, "SAMPLE", "data_clinical_sample.txt"))
     if variants_tables:
-        _mutations(put, study, variants_tables, build, shown)
-    _timeline(put, study, samples, treatments, set(patients))
+        _mutations(put, put_table, study, variants_tables, build, shown)
+    _timeline(put, put_table, study, samples, treatments, set(patients))
     return sorted(files)
 
 
@@ -160,14 +157,14 @@ def _meta_clinical(study, level, filename):
     )
 
 
-def _mutations(put, study, variants_tables, build, shown):
+def _mutations(put, put_table, study, variants_tables, build, shown):
     called, uncalled = [], []
     for path in variants_tables.values():
         rows = read_tsv(path, keep=lambda r: r["origin"] == "somatic")
         called += maf_rows(rows, build)
         uncalled += [r for r in maf_rows(rows, build, uncalled=True) if r["t_depth"] != "0"]
-    put("data_mutations.txt", "#version 2.4\n" + tsv_text(MAF_COLUMNS, called))
-    put("data_mutations_uncalled.txt", "#version 2.4\n" + tsv_text(MAF_COLUMNS, uncalled))
+    put_table("data_mutations.txt", called, MAF_COLUMNS, preamble=VERSION_LINE)
+    put_table("data_mutations_uncalled.txt", uncalled, MAF_COLUMNS, preamble=VERSION_LINE)
     for name, stable, kind, label in (
         ("mutations", "mutations", "MUTATION_EXTENDED", "Mutations"),
         ("mutations_uncalled", "mutations_uncalled", "MUTATION_UNCALLED", "Uncalled mutations"),
@@ -204,7 +201,7 @@ def _mutations(put, study, variants_tables, build, shown):
     )
 
 
-def _timeline(put, study, samples, treatments, patients):
+def _timeline(put, put_table, study, samples, treatments, patients):
     treat = [
         {
             "PATIENT_ID": t["patient_id"],
@@ -222,7 +219,7 @@ def _timeline(put, study, samples, treatments, patients):
     ]
     columns = ["PATIENT_ID", "START_DATE", "STOP_DATE", "EVENT_TYPE", "TREATMENT_TYPE"]
     columns += ["SUBTYPE", "AGENT", "LINE", "BEST_RESPONSE"]
-    put("data_timeline_treatment.txt", tsv_text(columns, treat))
+    put_table("data_timeline_treatment.txt", treat, columns)
     specimens = [
         {
             "PATIENT_ID": s["patient_id"],
@@ -236,7 +233,7 @@ def _timeline(put, study, samples, treatments, patients):
         if s["material"] != "normal" and s["patient_id"] in patients
     ]
     columns = ["PATIENT_ID", "START_DATE", "STOP_DATE", "EVENT_TYPE", "SAMPLE_ID"]
-    put("data_timeline_specimen.txt", tsv_text(columns + ["SPECIMEN_TYPE"], specimens))
+    put_table("data_timeline_specimen.txt", specimens, columns + ["SPECIMEN_TYPE"])
     for name in ("treatment", "specimen"):
         put(
             f"meta_timeline_{name}.txt",

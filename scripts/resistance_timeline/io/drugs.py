@@ -91,7 +91,7 @@ class Drugs:
         if "(" in name and key not in self._names and key not in self._classes:
             outside = re.sub(r"\([^)]*\)", " ", name)
             for part in (outside, *re.findall(r"\(([^)]*)\)", name)):
-                if self.knows(part):
+                if name_key(part) in self._names or name_key(part) in self._classes:
                     return name_key(part)
         return key
 
@@ -108,7 +108,7 @@ class Drugs:
 
     def knows(self, name: str) -> bool:
         """Whether one drug name (not a regimen) is a drug or a class of the table."""
-        key = self._key(name) if "(" in name else name_key(name)
+        key = self._key(name)
         return key in self._names or key in self._classes
 
     def unknown(self, text: str) -> list[str]:

@@ -71,10 +71,11 @@ def _cell(value, zero_below):
     return value
 
 
-def write_tsv(rows, path, columns, ignore_extra=False):
+def write_tsv(rows, path, columns, ignore_extra=False, preamble=""):
     """Write dict rows under a header of ``columns``, numbers formatted as the module
     docstring says. Keys outside ``columns`` raise, unless ``ignore_extra`` says the table
-    deliberately shows a subset of each row."""
+    deliberately shows a subset of each row. ``preamble``: text written before the header
+    (a format's own '#' lines: MAF's version line, cBioPortal's attribute rows)."""
     rows = list(rows)
     if not ignore_extra:
         for row in rows:
@@ -83,6 +84,7 @@ def write_tsv(rows, path, columns, ignore_extra=False):
                 raise ValueError(f"{path}: row keys {sorted(extra)} are not columns {columns}")
     zero_below = column_thresholds(rows, columns)
     with open(path, "w", newline="") as handle:
+        handle.write(preamble)
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(columns)
         for row in rows:

@@ -18,6 +18,16 @@ WHAT_A_DAY_IS = (
 )
 
 
+def parse_date(value):
+    """An ISO date cell as (datetime.date, None), or (value, error text)."""
+    if not DATE.match(value):
+        return value, f"'{value}' is not an ISO date (YYYY-MM-DD, e.g. 2024-01-11)"
+    try:
+        return datetime.date.fromisoformat(value), None
+    except ValueError as error:
+        return value, f"'{value}' is not a valid date ({error})"
+
+
 def parse_day(value):
     """A day cell as (int or datetime.date, error text or None)."""
     try:
@@ -25,10 +35,7 @@ def parse_day(value):
     except ValueError:
         pass
     if DATE.match(value):
-        try:
-            return datetime.date.fromisoformat(value), None
-        except ValueError as error:
-            return value, f"'{value}' is not a valid date ({error})"
+        return parse_date(value)
     return value, f"'{value}' is not a day: {WHAT_A_DAY_IS}"
 
 

@@ -5,8 +5,7 @@ patient's day 0: the key from every table's days to dates), its line of therapy 
 columns of samples.tsv (flowcell, clinical ids ...) as written, so nothing a lab keeps beside
 the sheet's columns is lost on the way to its results."""
 
-import csv
-
+from resistance_timeline.io.tables import write_tsv
 from resistance_timeline.timeline.therapy import on_treatment, ordered_lines
 
 SHEET_COLUMNS = (
@@ -45,7 +44,4 @@ def sample_rows(samples, unit_kinds, treatments, own):
 
 def write_sample_table(path, columns, rows):
     """The table as TSV (header, then one line per sample)."""
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, delimiter="\t", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_tsv(rows, path, columns)

@@ -84,3 +84,4 @@ def test_unknown_parts_and_the_closest_names(drugs):
     assert drugs.suggest("Tagriso") == ["osimertinib"]  # through a brand name
     assert drugs.suggest("lorlatnib 100 mg") == ["lorlatinib"]
     assert drugs.suggest("etoposide") == []
+    assert drugs.unknown("a ((b))") == ["a ((b))"]  # unbalanced brackets: no recursion
