@@ -17,6 +17,7 @@ include: "rules/common.smk"
 include: "rules/common_cnv.smk"
 include: "rules/common_rna.smk"
 include: "rules/common_clones.smk"
+include: "rules/common_timeline.smk"
 
 
 wildcard_constraints:

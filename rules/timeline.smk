@@ -87,8 +87,8 @@ rule tabulate_samples:
 
 rule build_cbioportal_study:
     input:
+        unpack(get_cbioportal_tables),
         samples=rules.tabulate_samples.output[0],
-        variants=expand(rules.tabulate_variants.output[0], patient=patients_with("wes")),
     output:
         directory("results/cbioportal"),
     log:
@@ -102,7 +102,7 @@ rule build_cbioportal_study:
         mem_mb=grow_with_attempt(2000),
         runtime=30,
     params:
-        patients=patients_with("wes"),
+        segment_samples=get_cbioportal_segment_samples,
         treatments=SHEETS.treatments,
         settings=config["cbioportal"],
         build=config["reference"]["build"],

@@ -8,13 +8,19 @@ from resistance_timeline.io.tables import read_tsv
 
 def main(snakemake):
     with log_to(snakemake.log[0]) as log:
-        p = snakemake.params
-        variants = dict(zip(p.patients, snakemake.input.variants, strict=True))
-        samples = read_tsv(snakemake.input.samples)
-        files = write_study(
-            samples, p.treatments, variants, p.settings, p.build, snakemake.output[0]
-        )
-        print(f"{len(files)} files: {', '.join(files)}", file=log)
+        i, p = snakemake.input, snakemake.params
+        tables = {
+            "samples": read_tsv(i.samples),
+            "treatments": p.treatments,
+            "segments": dict(zip(p.segment_samples, i.segments, strict=True)),
+            "normalized": i.normalized[0] if i.normalized else None,
+        }
+        for key in ("variants", "cnv", "tumour_fraction", "fusions", "events", "timelines"):
+            tables[key] = list(i[key])
+        study = write_study(tables, p.settings, p.build, snakemake.output[0])
+        print(f"{len(study.files)} files: {', '.join(study.files)}", file=log)
+        for note in study.notes:
+            print(note, file=log)
 
 
 if "snakemake" in globals():

@@ -17,6 +17,11 @@ SECTIONS = {
     "### `results/cbioportal/`": [
         "cbioportal/data_clinical_*.txt",
         "cbioportal/data_timeline_*.txt",
+        "cbioportal/data_sv.txt",
+        "cbioportal/data_*.seg",
+        "cbioportal/data_cna.txt",
+        "cbioportal/data_log2_cna.txt",
+        "cbioportal/data_mrna_seq_*.txt",
     ],
     "### `results/cnv/{patient}.genes.tsv`": ["cnv/*.genes.tsv"],
     "### `results/fusions/{patient}.fusions.tsv`": [

@@ -6,7 +6,7 @@ import csv
 
 import pandas as pd
 import pytest
-from cbioportal_rules import check_study
+from cbioportal_rules import check_study, table
 
 from helpers import REPO, run_snakemake
 
@@ -91,8 +91,10 @@ def test_wes_only_cohort_runs_its_arm(wes_only):
     assert len(q61k) == 1 and q61k.status.iloc[0] == "detected"
     assert 0.05 <= q61k.vaf.iloc[0] <= 0.11  # truth 0.08
     assert not (root / "results" / "expression").exists()
-    study = check_study(root / "results" / "cbioportal")  # a study of what it has
-    assert (root / "results" / "cbioportal" / "data_mutations.txt").exists()
+    folder = root / "results" / "cbioportal"
+    study = check_study(folder)  # a study of what it has
+    assert (folder / "data_mutations.txt").exists() and (folder / "data_cna.txt").exists()
+    assert not list(folder.glob("*mrna*")) and not list(folder.glob("*_sv*"))
     assert study["patients"] == ["NB01"]
 
 
@@ -108,9 +110,16 @@ def test_rna_only_cohort_runs_its_arm(rna_only):
     counts = pd.read_csv(root / "results" / "expression" / "counts.tsv", sep="\t")
     assert list(counts.columns) == ["gene_id", "gene_name", "IMT01-R0", "IMT01-R2"]
     assert not (root / "results" / "variants").exists()
-    study = check_study(root / "results" / "cbioportal")  # samples and timeline only
+    folder = root / "results" / "cbioportal"
+    study = check_study(folder)  # samples, timeline, fusions and expression
     assert study["samples"] == ["IMT01-R0", "IMT01-R2"]
-    assert not list((root / "results" / "cbioportal").glob("*mutations*"))
+    assert not list(folder.glob("*mutations*")) and not list(folder.glob("*cna*"))
+    _, sv = table(folder / "data_sv.txt")
+    assert [(r["Sample_Id"], r["Site1_Hugo_Symbol"]) for r in sv] == [
+        ("IMT01-R0", "RRBP1"),
+        ("IMT01-R2", "RRBP1"),
+    ]
+    assert (folder / "data_mrna_seq_zscores.txt").exists()
 
 
 def test_config_without_treatments_is_named(tmp_path, demo_cohort):

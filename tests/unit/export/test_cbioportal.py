@@ -4,7 +4,7 @@ read counts at every timepoint (called and UNCALLED), and only what the cohort h
 
 from cbioportal_rules import check_study, meta, table
 
-from resistance_timeline.export.cbioportal import write_study
+from resistance_timeline.export.cbioportal import status_events, write_study
 
 SETTINGS = {"study_id": "lab_study", "name": "Lab", "description": "d", "cancer_type": "nsclc"}
 SAMPLES = [
@@ -109,7 +109,8 @@ def variants(tmp_path):
 
 def test_the_study_of_a_cohort_with_wes_and_rna(tmp_path):
     out = tmp_path / "study"
-    write_study(SAMPLES, TREATMENTS, {"P1": variants(tmp_path)}, SETTINGS, "GRCh37", out)
+    tables = {"samples": SAMPLES, "treatments": TREATMENTS, "variants": [variants(tmp_path)]}
+    write_study(tables, SETTINGS, "GRCh37", out)
     found = check_study(out)
     assert found["samples"] == ["P1-T0", "P1-P1", "P1-R0"]  # the normal is no sample
     assert meta(out / "meta_study.txt")["reference_genome"] == "hg19"
@@ -139,6 +140,60 @@ def test_the_study_of_a_cohort_with_wes_and_rna(tmp_path):
 def test_an_rna_only_cohort_writes_no_mutations(tmp_path):
     out = tmp_path / "study"
     rna = [s for s in SAMPLES if s["assay"] == "rna"]
-    files = write_study(rna, TREATMENTS, {}, SETTINGS, "GRCh38", out)
+    files = write_study({"samples": rna, "treatments": TREATMENTS}, SETTINGS, "GRCh38", out).files
     check_study(out)
-    assert not [f for f in files if "mutations" in f or "case_lists" in f]
+    assert not [f for f in files if "mutations" in f or "case_lists" in f or "cna" in f]
+
+
+def test_sample_file_has_the_tumour_fraction_and_the_labs_own_columns(tmp_path):
+    own = [s | {"flowcell id": "FC1", "Purity": "high", "2nd read": ""} for s in SAMPLES]
+    fraction = tmp_path / "P1.tumour_fraction.tsv"
+    fraction.write_text("sample_id\ttumour_fraction\nP1-T0\t0.55\nP1-P1\t0.012\n")
+    tables = {"samples": own, "treatments": TREATMENTS, "tumour_fraction": [fraction]}
+    write_study(tables, SETTINGS, "GRCh38", tmp_path / "study")
+    check_study(tmp_path / "study")
+    lines = (tmp_path / "study" / "data_clinical_sample.txt").read_text().splitlines()
+    header = lines[4].split("\t")
+    assert header[-4:] == ["TUMOR_FRACTION", "FLOWCELL_ID", "LAB_PURITY", "LAB_2ND_READ"]
+    assert lines[0].split("\t")[-3:] == ["flowcell id", "Purity", "2nd read"]  # display names
+    _, rows = table(tmp_path / "study" / "data_clinical_sample.txt")
+    assert [(r["SAMPLE_ID"], r["TUMOR_FRACTION"], r["FLOWCELL_ID"]) for r in rows] == [
+        ("P1-T0", "0.55", "FC1"),
+        ("P1-P1", "0.012", "FC1"),
+        ("P1-R0", "NA", "FC1"),
+    ]
+    assert {r["LAB_2ND_READ"] for r in rows} == {"NA"}
+
+
+def test_acquired_and_lost_events_are_status_events_on_their_day():
+    def event(gene, change, first, last, drug):
+        return {
+            "patient_id": "P1",
+            "event_type": "snv",
+            "gene": gene,
+            "event": "p.X1Y",
+            "classification": change,
+            "first_day_detected": first,
+            "last_day_detected": last,
+            "acquired_on": drug if change == "acquired" else "",
+            "lost_on": drug if change == "lost" else "",
+            "relevance": "known resistance" if gene == "EGFR" else "",
+        }
+
+    events = [
+        event("EGFR", "acquired", "90", "300", "osimertinib"),
+        event("TP53", "lost", "0", "90", "amivantamab"),
+        event("KRAS", "persistent", "0", "300", ""),
+    ]
+    measurements = [
+        {"patient_id": "P1", "event_type": "snv", "gene": "TP53", "event": "p.X1Y"}
+        | {"day": day, "status": status}
+        for day, status in (("0", "detected"), ("90", "detected"), ("150", "not_covered"))
+        + (("200", "not_detected"), ("300", "not_detected"))
+    ]
+    rows = status_events(events, measurements)
+    assert [(r["START_DATE"], r["STATUS"], r["DRUG"], r["KNOWLEDGE"]) for r in rows] == [
+        (90, "EGFR p.X1Y acquired on osimertinib", "osimertinib", "known resistance"),
+        (200, "TP53 p.X1Y lost on amivantamab", "amivantamab", ""),  # the first ruling-out
+    ]
+    assert {r["EVENT_TYPE"] for r in rows} == {"STATUS"}
