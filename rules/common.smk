@@ -25,6 +25,7 @@ from resistance_timeline.setup.resources import (  # noqa: E402
 )
 from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
 from resistance_timeline.io import knowledge  # noqa: E402
+from resistance_timeline.dna.snp_panel import configured_panel  # noqa: E402
 
 SCHEMAS = os.path.join(WORKFLOW_DIR, "config", "schemas")
 
@@ -52,6 +53,11 @@ except ConfigError as error:
 KNOWLEDGE, _missing = knowledge_files(config["knowledge"], WORKFLOW_DIR, CONFIG_NAME)
 if _missing:
     _stop("the configuration is invalid", _missing)
+# The identity check's SNP panel: a lab's, the shipped GRCh38 one (its fit checked in the job,
+# against the FASTA index), or none.
+IDENTITY_PANEL, IDENTITY_PANEL_AUTO = configured_panel(
+    config["identity"]["snp_panel"], config["reference"]["build"], WORKFLOW_DIR
+)
 # A malformed row stops the run here, naming its file, line and column: checked once, in the
 # main process (jobs re-parse the workflow; the rules that match events read the files again).
 # Its drug table (jobs read only that) checks treatments.tsv's drug names: a misspelt drug

@@ -231,7 +231,7 @@ rule check_sample_identity:
         bais=get_patient_bais,
         fasta=REF_FASTA,
         fai=REF_FAI,
-        panel=config["identity"]["snp_panel"] or [],
+        panel=IDENTITY_PANEL or [],
     output:
         "results/qc/identity/{patient}.identity.tsv",
     log:
@@ -240,21 +240,22 @@ rule check_sample_identity:
         "benchmarks/check_sample_identity/{patient}.tsv"
     conda:
         "../envs/python.yaml"
-    threads: 1
+    threads: get_genotyping_threads
     resources:
-        mem_mb=1000,
-        runtime=15,
+        mem_mb=grow_with_attempt(2000),
+        runtime=runtime_from_input("genotype_timepoints", "bams"),
     params:
         settings=config["identity"],
         samples=get_patient_wes_samples,
         tumours=get_cnv_samples,
         counting=config["genotyping"],
         neutral_max_abs_log2=config["cnv"]["min_abs_log2"],
+        panel_auto=IDENTITY_PANEL_AUTO,
     script:
         "../scripts/check_sample_identity.py"
 
 
-# quick table work: run on the submitting host, not as cluster jobs
+# quick table work: run on the submitting host, not as cluster jobs (not the identity check:
+# with a SNP panel it counts reads in every BAM)
 localrules:
     split_targets,
-    check_sample_identity,

@@ -9,7 +9,7 @@ from resistance_timeline.io.logs import log_to
 
 def main(snakemake):
     with log_to(snakemake.log[0]) as log:
-        _, warnings = check_identity(
+        _, warnings, notes = check_identity(
             vcf=snakemake.input.vcf,
             cns=list(snakemake.input.segments),
             bams=list(snakemake.input.bams),
@@ -21,9 +21,13 @@ def main(snakemake):
                 "tumours": snakemake.params.tumours,
                 "counting": snakemake.params.counting,
                 "neutral_max_abs_log2": snakemake.params.neutral_max_abs_log2,
+                "panel_auto": snakemake.params.panel_auto,
+                "threads": snakemake.threads,
             },
             out_path=snakemake.output[0],
         )
+        for note in notes:
+            print(note, file=log)
         for message in warnings:
             print(message, file=log)
             print(message, file=sys.__stderr__)  # also on the console

@@ -136,6 +136,9 @@ def test_identity_check_finds_no_swap(demo_results):
         table = pd.read_csv(demo_results / "qc" / "identity" / f"{patient}.identity.tsv", sep="\t")
         assert len(table) >= 3
         assert (table.verdict == "same_individual").all(), table
+        assert (table.lod >= 5).all(), table  # far above identity.min_lod (2)
+        log = demo_results.parent / "logs" / "check_sample_identity" / f"{patient}.log"
+        assert "shipped SNP panel not used" in log.read_text()  # the demo's genome is no GRCh38
 
 
 def test_vcf_carries_the_detection_limit(demo_results):

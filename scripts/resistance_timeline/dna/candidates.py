@@ -88,9 +88,11 @@ def prepare_site(site, fetch, flank):
     return site
 
 
-def read_candidates(vcf_path, fasta_path, flank):
-    """Biallelic Sites of the candidates VCF, in file order (multi-allelic records split)."""
-    sites, no_alt = [], 0
+def read_candidates(vcf_path, fasta_path, flank, skip_mismatch=False):
+    """Biallelic Sites of the candidates VCF, in file order (multi-allelic records split). A
+    REF that differs from the FASTA stops the run, or, with ``skip_mismatch`` (a panel of
+    sites made elsewhere), leaves the record out, counted on stderr."""
+    sites, no_alt, mismatched = [], 0, 0
     with pysam.VariantFile(vcf_path, drop_samples=True) as vcf, pysam.FastaFile(fasta_path) as fa:
         for rec in vcf:
             contig = rec.chrom
@@ -102,6 +104,9 @@ def read_candidates(vcf_path, fasta_path, flank):
 
             ref = rec.ref.upper()
             if fetch(rec.pos - 1, rec.pos - 1 + len(ref)) != ref:
+                if skip_mismatch:
+                    mismatched += 1
+                    continue
                 raise ValueError(
                     f"candidate {contig}:{rec.pos} REF {ref} does not match the reference "
                     f"{fasta_path}; run bcftools norm -f on the candidates with this reference"
@@ -116,4 +121,9 @@ def read_candidates(vcf_path, fasta_path, flank):
                 sites.append(prepare_site(site, fetch, flank))
     if no_alt:
         print(f"{no_alt} candidate records without ALT ignored", file=sys.stderr)
+    if mismatched:
+        print(
+            f"{mismatched} records of {vcf_path} whose REF differs from {fasta_path} left out",
+            file=sys.stderr,
+        )
     return sites

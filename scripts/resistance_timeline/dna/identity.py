@@ -18,11 +18,16 @@ evidence runs both ways, so that a swap is caught even over a small region with 
   reference genotype is evidence too (a common SNP absent from both samples), as somalier
   and NGSCheckMate use such panels.
 
-A sample's genotype is called from its VAF (0 up to ``absent_max``, 1 from het_min to
-hom_min, 2 from hom_min; in between ambiguous and skipped) where it has ``min_depth`` reads.
-Tumours with copy changes or LOH shift heterozygous VAFs, so the bands are loose and the
-warning level is below 1. Verdict: ``too_few_sites`` below ``min_sites`` compared sites,
-``LIKELY_SWAP`` below ``warn_below`` concordance, else ``same_individual``.
+A site is compared where both samples have ``min_depth`` reads and a genotype from their VAF
+(0 up to ``absent_max``, 1 from het_min to hom_min, 2 from hom_min; in between ambiguous and
+skipped). The concordance (the share of equal genotypes) is reported; the verdict comes from
+the evidence as a whole, the log-odds of "same individual" against "different individuals"
+from genotype likelihoods (dna/fingerprint.py, Picard CrosscheckFingerprints' model, with
+loss of heterozygosity and somatic change allowed in tumour and cfDNA samples): ``LOD`` at
+least ``min_lod``: ``same_individual``; at most ``-min_lod``: ``LIKELY_SWAP``; between:
+``inconclusive`` (the sites say too little either way). So nine sites of nine that disagree
+are a swap, nine that agree a match, and a handful of weak sites is inconclusive. A panel
+site's allele frequency is its INFO/AF; other sites take ``allele_frequency``.
 
 Written here rather than taken from somalier (not packaged for Debian or PyPI) because the
 evidence must follow the genotyper's ORIGIN labels and the patient's CNV segments.
@@ -37,8 +42,10 @@ import pysam
 
 from resistance_timeline.cnv.gene_calls import read_segments
 from resistance_timeline.dna.candidates import read_candidates
+from resistance_timeline.dna.fingerprint import site_lod
 from resistance_timeline.dna.genotype_stats import ALT_FWD, ALT_REV, REF_FWD, REF_REV
 from resistance_timeline.dna.genotyper import count_all
+from resistance_timeline.dna.snp_panel import panel_contigs, panel_fit
 from resistance_timeline.io.tables import write_tsv
 
 KINDS = ("germline", "private", "panel")
@@ -53,6 +60,7 @@ class Site:
     pos: int
     origin: str
     reads: dict
+    af: float | None = None
 
 
 @dataclass
@@ -64,6 +72,7 @@ class Pair:
     compared: dict
     agree: dict
     verdict: str = ""
+    lod: float = 0.0
 
     @property
     def sites(self):
@@ -141,6 +150,8 @@ def _kind(site, vafs, samples, settings, context):
 def compare_pair(a, b, sites, settings, context):
     """Pair ``a``/``b`` over every site both cover with ``min_depth`` reads."""
     pair = Pair(a, b, dict.fromkeys(KINDS, 0), dict.fromkeys(KINDS, 0))
+    purity, changed = context[1], context[2]
+    models = [(s in changed, _number(purity.get(s))) for s in (a, b)]
     for site in sites:
         (alt_a, dp_a), (alt_b, dp_b) = site.reads.get(a, (0, 0)), site.reads.get(b, (0, 0))
         if dp_a < settings["min_depth"] or dp_b < settings["min_depth"]:
@@ -149,23 +160,35 @@ def compare_pair(a, b, sites, settings, context):
         genotypes = [genotype_from_vaf(v, settings) for v in vafs]
         if None in genotypes:
             continue
-        kind = _kind(site, vafs, (a, b), settings, context)
+        kind = _kind(site, vafs, (a, b), settings, context[:2])
         if kind:
             pair.compared[kind] += 1
             pair.agree[kind] += genotypes[0] == genotypes[1]
-    if pair.sites < settings["min_sites"]:
-        pair.verdict = "too_few_sites"
-    elif pair.concordance < settings["warn_below"]:
-        pair.verdict = "LIKELY_SWAP"
-    else:
-        pair.verdict = "same_individual"
+            q = site.af if site.af is not None else settings["allele_frequency"]
+            pair.lod += site_lod((alt_a, dp_a), (alt_b, dp_b), q, models, settings)
+    pair.verdict = verdict(pair.lod, settings["min_lod"])
     return pair
 
 
-def concordance(sites, samples, settings, neutral=None, purity=None):
+def _number(value):
+    return float(value) if value not in (None, "") else None
+
+
+def verdict(lod, min_lod):
+    if lod >= min_lod:
+        return "same_individual"
+    if lod <= -min_lod:
+        return "LIKELY_SWAP"
+    return "inconclusive"
+
+
+def concordance(sites, samples, settings, neutral=None, purity=None, normals=None):
     """A Pair for every two samples (in sample order). ``neutral(sample, contig, pos)``: the
-    copy-neutral lookup (default: everywhere); ``purity``: sample → purity or None."""
-    context = (neutral or (lambda *_: True), purity or {})
+    copy-neutral lookup (default: everywhere); ``purity``: sample → purity or None;
+    ``normals``: the samples that keep the germline genotype (default: none; every other
+    sample may show LOH or somatic change)."""
+    changed = set(samples) - set(normals or ())
+    context = (neutral or (lambda *_: True), purity or {}, changed)
     return [
         compare_pair(a, b, sites, settings, context) for a, b in itertools.combinations(samples, 2)
     ]
@@ -187,14 +210,16 @@ def read_sites(vcf_path):
     return samples, sites
 
 
-def panel_sites(panel_vcf, bams, samples, fasta, counting):
+def panel_sites(panel_vcf, bams, samples, fasta, counting, threads=1):
     """The panel's SNVs counted in every BAM (``samples`` in BAM order) with the genotyper's
-    read counting and ``counting`` (the genotyping settings: min_mapq, min_baseq)."""
-    candidates = read_candidates(panel_vcf, fasta, counting["indel_flank_bp"])
+    read counting and ``counting`` (the genotyping settings: min_mapq, min_baseq), one BAM
+    per worker (``threads``)."""
+    candidates = read_candidates(panel_vcf, fasta, counting["indel_flank_bp"], skip_mismatch=True)
     sites = [s for s in candidates if s.kind == "snv"]
+    frequencies = panel_frequencies(panel_vcf)
     for k, site in enumerate(sites):
         site.idx = k
-    counts = count_all(bams, sites, counting)
+    counts = count_all(bams, sites, counting, threads)
     out = []
     for site in sites:
         reads = {}
@@ -202,8 +227,25 @@ def panel_sites(panel_vcf, bams, samples, fasta, counting):
             row = table[site.idx]
             alt, ref = int(row[ALT_FWD] + row[ALT_REV]), int(row[REF_FWD] + row[REF_REV])
             reads[sample["sample_id"]] = (alt, alt + ref)
-        out.append(Site(site.contig, site.pos, "panel", reads))
+        af = frequencies.get((site.contig, site.pos, site.alt))
+        out.append(Site(site.contig, site.pos, "panel", reads, af))
     return out
+
+
+def panel_frequencies(panel_vcf):
+    """(contig, pos, alt) -> INFO/AF of the panel's sites that give one (a frequency strictly
+    between 0 and 1; others take the default)."""
+    found = {}
+    with pysam.VariantFile(str(panel_vcf)) as vcf:
+        if "AF" not in vcf.header.info:
+            return found
+        for record in vcf:
+            values = record.info.get("AF")
+            values = values if isinstance(values, tuple) else (values,)
+            for alt, af in zip(record.alts or (), values, strict=False):
+                if af is not None and 0 < af < 1:
+                    found[(record.chrom, record.pos, alt)] = float(af)
+    return found
 
 
 def merge_panel(sites, panel):
@@ -219,6 +261,7 @@ IDENTITY_COLUMNS = [
     "sites",
     "concordant",
     "concordance",
+    "lod",
     "verdict",
     "germline_sites",
     "private_sites",
@@ -235,6 +278,7 @@ def write_identity(pairs, out_path):
             "sites": p.sites,
             "concordant": p.concordant,
             "concordance": p.concordance,
+            "lod": round(p.lod, 3),
             "verdict": p.verdict,
             **{f"{kind}_sites": p.compared[kind] for kind in KINDS},
         }
@@ -247,25 +291,40 @@ def swap_warnings(pairs, settings):
     """One message per pair with verdict LIKELY_SWAP (a swap invalidates everything
     downstream, so the entry shows these on the console too)."""
     return [
-        f"WARNING: {p.sample_a} and {p.sample_b} share only {p.concordance:.3f} of {p.sites} "
+        f"WARNING: {p.sample_a} and {p.sample_b} share only {p.concordant} of {p.sites} "
         f"genotypes ({p.compared['germline']} germline, {p.compared['private']} private, "
-        f"{p.compared['panel']} panel sites; below {settings['warn_below']}): likely a sample "
-        "swap or mix-up"
+        f"{p.compared['panel']} panel sites), LOD {p.lod:.2f} for the same individual (at most "
+        f"-{settings['min_lod']}): likely a sample swap or mix-up"
         for p in pairs
         if p.verdict == "LIKELY_SWAP"
     ]
 
 
 def check_identity(vcf, cns, bams, fasta, panel, params, out_path):
-    """The rule's work: sites of the genotyped VCF (plus the panel when given), the pairs,
-    the table; returns the pairs and the swap warnings."""
+    """The rule's work: sites of the genotyped VCF (plus the panel when given and, for the
+    shipped panel, when it fits the reference: dna/snp_panel), the pairs, the table; returns
+    the pairs, the swap warnings and notes for the log (what became of the panel)."""
     settings = params["settings"]
     samples, sites = read_sites(vcf)
+    notes = []
+    if panel and params.get("panel_auto"):
+        fits, reason = panel_fit(panel_contigs(panel), reference_contigs(fasta + ".fai"))
+        notes.append(f"shipped SNP panel {'used' if fits else 'not used'}: {reason}")
+        panel = panel if fits else None
     if panel:
-        counted = panel_sites(panel, bams, params["samples"], fasta, params["counting"])
+        counted = panel_sites(
+            panel, bams, params["samples"], fasta, params["counting"], params.get("threads", 1)
+        )
         sites = merge_panel(sites, counted)
     neutral = Neutral.from_files(cns, params["neutral_max_abs_log2"])
     purity = {t["sample_id"]: t["purity"] for t in params["tumours"]}
-    pairs = concordance(sites, samples, settings, neutral, purity)
+    normals = [s["sample_id"] for s in params["samples"] if s["material"] == "normal"]
+    pairs = concordance(sites, samples, settings, neutral, purity, normals)
     write_identity(pairs, out_path)
-    return pairs, swap_warnings(pairs, settings)
+    return pairs, swap_warnings(pairs, settings), notes
+
+
+def reference_contigs(fai):
+    """Contig name -> length of a FASTA index."""
+    with open(fai) as handle:
+        return {f[0]: int(f[1]) for f in (line.split("\t") for line in handle if line.strip())}

@@ -2,12 +2,15 @@
 both ways (the normal's germline sites, the other sample's germline-like private variants) and
 a panel of common SNP sites; on synthetic site tables and on simulated reads of two people."""
 
+import math
 import random
 
 import pytest
-from identity_support import PATIENTS, PURITY, build_world
+from identity_support import MATERIAL, PATIENTS, PURITY, build_world
 
+from helpers import REPO
 from resistance_timeline.cnv.gene_calls import Segment
+from resistance_timeline.dna.fingerprint import site_lod
 from resistance_timeline.dna.identity import (
     Neutral,
     Site,
@@ -15,10 +18,12 @@ from resistance_timeline.dna.identity import (
     concordance,
     genotype_from_vaf,
     germline_like_min,
+    panel_frequencies,
     read_sites,
     swap_warnings,
     write_identity,
 )
+from resistance_timeline.dna.snp_panel import SHIPPED
 from resistance_timeline.setup.config import schema_defaults
 
 SETTINGS = schema_defaults("identity")
@@ -66,9 +71,38 @@ def test_same_individual_and_swap_at_germline_sites():
     assert pairs[("N", "X")].verdict == "LIKELY_SWAP" and pairs[("N", "X")].concordance < 0.6
 
 
-def test_too_few_sites():
+def test_weak_evidence_is_inconclusive():
     sites = sites_of("germline", N=[(30, 60)] * 3, T=[(29, 60)] * 3)
-    assert concordance(sites, ["N", "T"], SETTINGS)[0].verdict == "too_few_sites"
+    pair = concordance(sites, ["N", "T"], SETTINGS, normals=["N"])[0]
+    assert pair.verdict == "inconclusive" and 0 < pair.lod < SETTINGS["min_lod"]
+
+
+def test_one_site_lod_by_hand():
+    """Two normals, both heterozygous (30 of 60 reads), q 0.5, e 0.01: each sample's
+    likelihoods are (e, 1, e) (the binomial at e or 1 - e is far below the floor), so
+    same = .25 e^2 + .5 + .25 e^2 = 0.50005 and different = (.25 e + .5 + .25 e)^2 = 0.255025:
+    LOD log10(1.960788) = 0.29243."""
+    site = sites_of("germline", A=[(30, 60)], B=[(30, 60)])
+    pair = concordance(site, ["A", "B"], SETTINGS, normals=["A", "B"])[0]
+    assert pair.lod == pytest.approx(0.29243, abs=1e-5)
+    assert site_lod((30, 60), (30, 60), 0.5, [(False, None)] * 2, SETTINGS) == pytest.approx(
+        math.log10(0.50005 / 0.505**2)
+    )
+
+
+def test_nine_of_nine_disagreeing_is_a_swap_and_nine_agreeing_a_match():
+    """The real pair that a site count called too_few_sites: nine sites, none concordant, is
+    a swap; nine of nine is one person. The tumour's purity (0.6) says that a lost allele
+    would still show (1 - 0.6) / 2 = 0.2 of the reads, not 0."""
+    normal = [(30, 60)] * 5 + [(60, 60)] * 4
+    other = [(0, 60)] * 5 + [(0, 60)] * 2 + [(18, 60)] * 2
+    same = [(29, 60)] * 5 + [(60, 60)] * 4
+    purity = {"T": 0.6}
+    swap = concordance(sites_of("germline", N=normal, T=other), "NT", SETTINGS, None, purity, "N")
+    assert (swap[0].sites, swap[0].concordant, swap[0].verdict) == (9, 0, "LIKELY_SWAP")
+    match = concordance(sites_of("germline", N=normal, T=same), "NT", SETTINGS, None, purity, "N")
+    assert (match[0].sites, match[0].concordant, match[0].verdict) == (9, 9, "same_individual")
+    assert swap[0].lod < -4 and match[0].lod > 3
 
 
 def test_private_variants_of_another_person_count_against_the_normal():
@@ -126,19 +160,27 @@ def test_panel_sites_count_shared_reference_genotypes():
 
 def test_identity_table_and_swap_warning(tmp_path):
     germline = sites_of("germline", N=[(30, 60)] * 12, T=[(30, 60)] * 12, X=[(0, 60)] * 12)
-    pairs = concordance(germline, ["N", "T", "X"], SETTINGS)
+    purity = {"T": 0.6, "X": 0.6}
+    pairs = concordance(germline, ["N", "T", "X"], SETTINGS, purity=purity, normals=["N"])
     out = tmp_path / "identity.tsv"
     write_identity(pairs, out)
-    assert out.read_text() == (
-        "sample_a\tsample_b\tsites\tconcordant\tconcordance\tverdict\t"
-        "germline_sites\tprivate_sites\tpanel_sites\n"
-        "N\tT\t12\t12\t1\tsame_individual\t12\t0\t0\n"
-        "N\tX\t12\t0\t0\tLIKELY_SWAP\t12\t0\t0\n"
-        "T\tX\t12\t0\t0\tLIKELY_SWAP\t12\t0\t0\n"
-    )
+    lines = out.read_text().splitlines()
+    assert lines[0].split("\t") == [
+        *("sample_a", "sample_b", "sites", "concordant", "concordance", "lod", "verdict"),
+        *("germline_sites", "private_sites", "panel_sites"),
+    ]
+    rows = [line.split("\t") for line in lines[1:]]
+    assert [(r[0], r[1], r[2], r[3], r[6]) for r in rows] == [
+        ("N", "T", "12", "12", "same_individual"),
+        ("N", "X", "12", "0", "LIKELY_SWAP"),
+        ("T", "X", "12", "0", "LIKELY_SWAP"),
+    ]
+    lod = {(p.sample_a, p.sample_b): p.lod for p in pairs}
+    assert [float(r[5]) for r in rows] == [round(lod[(r[0], r[1])], 3) for r in rows]
     assert swap_warnings(pairs, SETTINGS)[0] == (
-        "WARNING: N and X share only 0.000 of 12 genotypes (12 germline, 0 private, 0 panel "
-        "sites; below 0.8): likely a sample swap or mix-up"
+        f"WARNING: N and X share only 0 of 12 genotypes (12 germline, 0 private, 0 panel "
+        f"sites), LOD {lod[('N', 'X')]:.2f} for the same individual (at most -2): likely a "
+        "sample swap or mix-up"
     )
 
 
@@ -151,20 +193,24 @@ def world(tmp_path_factory):
 
 
 def test_simulated_region_with_few_variants(world):
-    """chrA alone: seven germline SNPs of the normal are too few to decide (the verdict of the
-    germline-only check for the swap as well); with the tumour's private germline-like
-    variants the swap is LIKELY_SWAP, and the same person stays too_few_sites."""
-    pairs = {}
+    """chrA alone, seven germline SNPs of the normal: with the tumour's purity, the swap is
+    LIKELY_SWAP from them alone (another person's tumour shows none of the normal's alleles
+    where a lost allele would still leave (1 - p)/2 of the reads), and more so with the
+    tumour's private germline-like variants; the same person, seven of seven, is
+    same_individual (a site count called both too_few_sites)."""
+    pairs, germline_only = {}, {}
     for name, vcf in world["vcfs"].items():
         samples, sites = read_sites(vcf)
         sites = [s for s in sites if s.contig == "chrA"]
-        pairs[name] = concordance(sites, samples, SETTINGS, purity=PURITY)[0]
+        pairs[name] = concordance(sites, samples, SETTINGS, purity=PURITY, normals=["A-N"])[0]
+        germline = [s for s in sites if s.origin == "germline"]
+        germline_only[name] = concordance(germline, samples, SETTINGS, None, PURITY, ["A-N"])[0]
     swap, same = pairs["SWAP"], pairs["SAME"]
-    assert swap.compared["germline"] == 7 < SETTINGS["min_sites"]  # germline-only: too few
-    assert swap.compared["private"] == 6 and swap.concordant == 1  # the shared SNP
-    assert swap.verdict == "LIKELY_SWAP"
+    assert (swap.compared["germline"], swap.compared["private"], swap.concordant) == (7, 6, 1)
+    assert swap.verdict == "LIKELY_SWAP" and swap.lod < germline_only["SWAP"].lod
+    assert germline_only["SWAP"].verdict == "LIKELY_SWAP"
     assert (same.compared["germline"], same.concordant, same.compared["private"]) == (7, 7, 0)
-    assert same.verdict == "too_few_sites"
+    assert same.verdict == "same_individual" and same.lod == germline_only["SAME"].lod
 
 
 def test_simulated_people_with_a_snp_panel(world, tmp_path):
@@ -174,14 +220,14 @@ def test_simulated_people_with_a_snp_panel(world, tmp_path):
     for name, samples in PATIENTS.items():
         params = {
             "settings": SETTINGS,
-            "samples": [{"sample_id": s} for s in samples],
+            "samples": [{"sample_id": s, "material": MATERIAL[s]} for s in samples],
             "tumours": [{"sample_id": s, "purity": PURITY[s]} for s in samples if s in PURITY],
             "counting": schema_defaults("genotyping"),
             "neutral_max_abs_log2": 0.25,
         }
         bams = [world["bams"][s] for s in samples]
         out = tmp_path / f"{name}.identity.tsv"
-        pairs, warnings = check_identity(
+        pairs, warnings, _ = check_identity(
             world["vcfs"][name], [], bams, world["fasta"], world["panel_vcf"], params, out
         )
         verdicts[name] = pairs[0]
@@ -190,3 +236,49 @@ def test_simulated_people_with_a_snp_panel(world, tmp_path):
     assert same.compared["panel"] == len(world["panel"]) and same.concordance == 1.0
     assert same.verdict == "same_individual"
     assert swap.verdict == "LIKELY_SWAP" and swap.concordance < 0.6
+
+
+def test_shipped_panel_is_left_out_on_another_genome(world, tmp_path):
+    """``auto``: the shipped GRCh38 panel on the simulated two-contig genome is not used (its
+    contigs are not GRCh38's), and the log note says why; the candidates still decide."""
+    samples = PATIENTS["SWAP"]
+    params = {
+        "settings": SETTINGS,
+        "samples": [{"sample_id": s, "material": MATERIAL[s]} for s in samples],
+        "tumours": [{"sample_id": s, "purity": PURITY[s]} for s in samples if s in PURITY],
+        "counting": schema_defaults("genotyping"),
+        "neutral_max_abs_log2": 0.25,
+        "panel_auto": True,
+    }
+    bams = [world["bams"][s] for s in samples]
+    panel = str(REPO / SHIPPED)
+    out = tmp_path / "identity.tsv"
+    pairs, warnings, notes = check_identity(
+        world["vcfs"]["SWAP"], [], bams, world["fasta"], panel, params, out
+    )
+    assert notes == [
+        "shipped SNP panel not used: the reference has none of the panel's "
+        "contigs (chr1, chr2, chr3 ...)"
+    ]
+    assert pairs[0].compared["panel"] == 0 and pairs[0].verdict == "LIKELY_SWAP" and warnings
+
+
+def test_panel_allele_frequencies_from_info_af(tmp_path):
+    """A panel's INFO/AF sets its sites' allele frequency (0 or 1, or no AF: the default);
+    a rare shared allele says more than a common one."""
+    vcf = tmp_path / "panel.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=1000>\n"
+        '##INFO=<ID=AF,Number=A,Type=Float,Description="allele frequency">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+        "chr1\t10\t.\tA\tG\t.\t.\tAF=0.05\nchr1\t20\t.\tC\tT\t.\t.\tAF=0\n"
+        "chr1\t30\t.\tG\tA,C\t.\t.\tAF=0.2,0.3\nchr1\t40\t.\tT\tC\t.\t.\t.\n"
+    )
+    assert panel_frequencies(vcf) == {
+        ("chr1", 10, "G"): pytest.approx(0.05),
+        ("chr1", 30, "A"): pytest.approx(0.2),
+        ("chr1", 30, "C"): pytest.approx(0.3),
+    }
+    rare = site_lod((30, 60), (30, 60), 0.05, [(False, None)] * 2, SETTINGS)
+    common = site_lod((30, 60), (30, 60), 0.5, [(False, None)] * 2, SETTINGS)
+    assert rare > common > 0
