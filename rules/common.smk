@@ -15,6 +15,7 @@ from resistance_timeline.setup.config import (  # noqa: E402
     knowledge_files,
     load_config,
     load_schema,
+    portable,
 )
 from resistance_timeline.setup.cohort import Cohort  # noqa: E402
 from resistance_timeline.setup import star_index  # noqa: E402

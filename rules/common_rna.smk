@@ -38,7 +38,8 @@ COHORT_CONTRAST = "results/expression/cohort.{contrast}.tsv"
 # the GTF parsed once (rule build_gene_model); every RNA rule but STAR's index reads this
 GENE_MODEL = "results/reference/genes.model.tsv"
 GENE_SETS = sorted(
-    glob.glob(os.path.join(WORKFLOW_DIR, "resources", "gene_sets", "*.tsv"))
+    portable(p)
+    for p in glob.glob(os.path.join(WORKFLOW_DIR, "resources", "gene_sets", "*.tsv"))
 )
 
 

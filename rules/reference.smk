@@ -25,12 +25,15 @@ rule prepare_reference:
         runtime=30,
     shell:
         # gzip/bgzip FASTAs are decompressed (STAR reads plain FASTA only); a plain FASTA is
-        # linked in place, not copied, and so is its .fai when it is newer than the FASTA
-        "(if gzip -t {input:q} 2>/dev/null; then gzip -dc {input:q} > {output.fasta}"
+        # linked in place, not copied, and so is its .fai when it is newer than the FASTA; the
+        # link is relative for a FASTA given by a relative path (a moved project keeps it)
+        '(d=$(dirname {output.fasta}); link() {{ case "$1" in /*) realpath "$1";;'
+        ' *) realpath -s --relative-to="$d" "$1";; esac; }};'
+        " if gzip -t {input:q} 2>/dev/null; then gzip -dc {input:q} > {output.fasta}"
         " && samtools faidx {output.fasta};"
-        ' else ln -sfn "$(realpath {input:q})" {output.fasta}'
+        ' else ln -sfn "$(link {input:q})" {output.fasta}'
         " && if [ -s {input:q}.fai ] && [ {input:q}.fai -nt {input:q} ];"
-        ' then ln -sfn "$(realpath {input:q}.fai)" {output.fai};'
+        ' then ln -sfn "$(link {input:q}.fai)" {output.fai};'
         " else samtools faidx {output.fasta}; fi; fi) 2> {log}"
 
 

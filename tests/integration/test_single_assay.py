@@ -1,8 +1,13 @@
 """Cohorts of one assay, each described by a complete config file of its own (not an overlay
 of the demo's): a WES-only cohort runs without a GTF, an RNA-only one without a capture BED or
-GFF3, and each finds its arm's events. Uses one demo patient each, to keep the run short."""
+GFF3, and each finds its arm's events. Uses one demo patient each, to keep the run short. Each
+is a project folder as a lab keeps one: sheets and reads inside it, named by relative paths
+(the reference outside, by absolute ones), so a finished project copied elsewhere with its
+modification times reruns nothing."""
 
 import csv
+import shutil
+import subprocess
 
 import pandas as pd
 import pytest
@@ -29,9 +34,12 @@ def subset_sheets(root, samples, demo_cohort):
     chosen = [r for r in rows("samples.tsv") if r["sample_id"] in samples]
     patients = {r["patient_id"] for r in chosen}
     units = [r for r in rows("units.tsv") if r["sample_id"] in samples]
-    for unit in units:
+    (root / "reads").mkdir()
+    for unit in units:  # the reads inside the project, named relative to units.tsv
         for key in ("fq1", "fq2"):
-            unit[key] = str((DEMO / unit[key]).resolve())
+            source = (DEMO / unit[key]).resolve()
+            shutil.copy2(source, root / "reads" / source.name)
+            unit[key] = f"reads/{source.name}"
     write("samples.tsv", chosen)
     write("units.tsv", units)
     write("treatments.tsv", [r for r in rows("treatments.tsv") if r["patient_id"] in patients])
@@ -45,10 +53,10 @@ def write_config(root, demo_cohort, reference_keys):
         "gtf": ref / "annotation.gtf",
         "targets": ref / "targets.bed",
     }
-    lines = [
-        f"samples: {root / 'samples.tsv'}",
-        f"units: {root / 'units.tsv'}",
-        f"treatments: {root / 'treatments.tsv'}",
+    lines = [  # the sheets by relative paths (the project folder is the working directory)
+        "samples: samples.tsv",
+        "units: units.tsv",
+        "treatments: treatments.tsv",
         "reference:",
         *(f"  {key}: {files[key]}" for key in reference_keys),
         "calling:",
@@ -120,6 +128,20 @@ def test_rna_only_cohort_runs_its_arm(rna_only):
         ("IMT01-R2", "RRBP1"),
     ]
     assert (folder / "data_mrna_seq_zscores.txt").exists()
+
+
+def test_a_copied_project_reruns_nothing(wes_only, tmp_path):
+    """A finished project folder copied (``cp -a``: modification times kept) and run again
+    from its new place: every recorded input path is the same (relative inside the project,
+    the FASTA's link in results/reference/ too), so nothing runs."""
+    root, _, result = wes_only
+    assert result.returncode == 0, result.stderr[-3000:]
+    copy = tmp_path / "moved"
+    subprocess.run(["cp", "-a", str(root), str(copy)], check=True)
+    assert not (copy / "units.tsv").read_text().count(str(root))
+    dry = run(copy, "-n")
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    assert "Nothing to be done" in dry.stdout + dry.stderr, (dry.stdout + dry.stderr)[-3000:]
 
 
 def test_config_without_treatments_is_named(tmp_path, demo_cohort):

@@ -20,6 +20,8 @@ named one (for those, give a panel of your own).
 
 import gzip
 
+from resistance_timeline.setup.config import shipped_file
+
 SHIPPED = "resources/identity/ngscheckmate_snps_GRCh38.vcf.gz"
 # GRCh38 primary chromosome lengths (UCSC hg38.chrom.sizes; the same in GENCODE's GRCh38)
 GRCH38 = {
@@ -122,6 +124,6 @@ def configured_panel(setting, build, workflow_dir):
         return None, False
     if setting == "auto":
         if build in ("GRCh38", "hg38"):
-            return f"{workflow_dir}/{SHIPPED}", True
+            return shipped_file(SHIPPED, workflow_dir), True
         return None, False
     return setting, False

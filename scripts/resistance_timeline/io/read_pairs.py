@@ -9,6 +9,7 @@ trailing '/1' or '/2'.
 """
 
 import gzip
+import os
 import zlib
 from itertools import islice, zip_longest
 
@@ -37,7 +38,9 @@ def fragment(header):
 
 def count_pairs(fq1, fq2):
     """The number of read pairs of two mate FASTQs; ReadPairError when they are damaged,
-    empty, of different lengths, or out of step (the first record whose names differ)."""
+    empty, of different lengths, or out of step (the first record whose names differ). The
+    messages name the files by absolute path (the sheets may give them relative)."""
+    fq1, fq2 = os.path.abspath(fq1), os.path.abspath(fq2)
     pairs = 0
     for pairs, (h1, h2) in enumerate(zip_longest(_names(fq1), _names(fq2)), start=1):
         if h1 is None or h2 is None:

@@ -130,11 +130,25 @@ def load_config(config, user_files, default_file):
 
 def shipped_file(path, basedir):
     """A path from the config: as given when it exists from the working directory, else inside
-    the workflow's folder (so the shipped resources work from any working directory)."""
+    the workflow's folder (so the shipped resources work from any working directory; made
+    ``portable``)."""
     if os.path.isabs(path) or os.path.exists(path):
         return path
-    shipped = os.path.join(basedir, path)
+    shipped = portable(os.path.join(basedir, path))
     return shipped if os.path.exists(shipped) else path
+
+
+def portable(path, cwd=None):
+    """``path`` relative to the working directory when it lies inside it, else as given: the
+    inputs Snakemake records then stay the same when a project folder is moved or copied
+    (an absolute path into the old folder would make every job's input set change and rerun
+    the cohort); files outside the project keep their absolute path."""
+    if not os.path.isabs(path):
+        return path
+    cwd = os.path.abspath(cwd or os.getcwd())
+    if os.path.commonpath([cwd, os.path.abspath(path)]) != cwd:
+        return path
+    return os.path.relpath(path, cwd)
 
 
 def knowledge_files(settings, basedir, config_name="config.yaml"):

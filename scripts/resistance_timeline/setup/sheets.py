@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import jsonschema
 
-from resistance_timeline.setup.config import load_schema
+from resistance_timeline.setup.config import load_schema, portable
 from resistance_timeline.setup.input_files import FileFacts, check_unit_files
 from resistance_timeline.setup.reference_files import check_reference
 from resistance_timeline.setup.sheet_dates import parse_date, parse_day, resolve_dates
@@ -294,12 +294,14 @@ def check_assay_references(samples, reference, config_name="config.yaml"):
 
 
 def resolve_unit_paths(units, sheet_dir):
-    """Make fq1/fq2/bam paths absolute, relative ones taken from the units sheet's folder."""
+    """Relative fq1/fq2/bam paths are taken from the units sheet's folder, and then given
+    relative to the working directory when they lie inside it (``portable``: a moved project
+    does not rerun), else absolute."""
     for row in units:
         for column in ("fq1", "fq2", "bam"):
             value = row.values.get(column)
             if value and not os.path.isabs(value):
-                row.values[column] = os.path.normpath(os.path.join(sheet_dir, value))
+                row.values[column] = portable(os.path.normpath(os.path.join(sheet_dir, value)))
 
 
 def load_sheets(

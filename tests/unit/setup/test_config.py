@@ -2,6 +2,8 @@
 come from the schema only, every key is documented in config/README.md with the schema's
 default, and reference files are required only by the assays that need them."""
 
+import os
+
 import pytest
 import yaml
 from setup_support import bad_input, problems
@@ -11,9 +13,11 @@ from resistance_timeline.setup.config import (
     ConfigError,
     config_schema,
     load_config,
+    portable,
     schema_defaults,
     validate_config,
 )
+from resistance_timeline.setup.sheets import resolve_unit_paths
 
 DEMO = REPO / "config" / "config.yaml"
 
@@ -229,3 +233,30 @@ def test_wes_samples_name_each_missing_file(validated):
     assert len(found) == 2, found
     assert any("'reference: targets': not set" in p and "3 WES sample(s)" in p for p in found)
     assert any("'reference: gff3': not set" in p and "annotation" in p for p in found)
+
+
+def test_paths_inside_the_project_become_relative(tmp_path):
+    """``portable``: a path inside the working directory is given relative to it (a moved
+    project keeps its recorded inputs); one outside, or already relative, stays as it is; and
+    the units sheet's relative FASTQ paths follow it."""
+    project = tmp_path / "project"
+    assert portable(str(project / "reads" / "a.fq.gz"), cwd=project) == "reads/a.fq.gz"
+    assert portable("/data/ref/genome.fa", cwd=project) == "/data/ref/genome.fa"
+    assert portable(str(tmp_path / "projects2" / "x"), cwd=project) == str(
+        tmp_path / "projects2" / "x"
+    )  # a sibling folder with a shared name prefix is outside
+    assert portable("reads/a.fq.gz", cwd=project) == "reads/a.fq.gz"
+
+    class Row:
+        def __init__(self, values):
+            self.values = values
+
+    rows = [Row({"fq1": "../reads/a.fq.gz", "fq2": "/abs/b.fq.gz", "bam": ""})]
+    (project / "config").mkdir(parents=True)
+    old = os.getcwd()
+    os.chdir(project)
+    try:
+        resolve_unit_paths(rows, str(project / "config"))
+    finally:
+        os.chdir(old)
+    assert rows[0].values == {"fq1": "reads/a.fq.gz", "fq2": "/abs/b.fq.gz", "bam": ""}
