@@ -4,6 +4,8 @@
 #   bash envs/install.sh          install only
 #   bash envs/install.sh demo     install, generate the demo cohort, run the workflow on it
 #   bash envs/install.sh test     install, generate the demo cohort, run the test suite
+#   bash envs/install.sh quick    install, then the quick tier: unit tests, parse-time checks
+#                                 and house rules (about 3 minutes on 2 cores; no workflow run)
 #
 # Bioinformatics tools come from Debian's packages (when run as root on Debian/Ubuntu); Python
 # packages are pinned in a venv at .venv/. Without root, it lists the missing tools and points
@@ -13,8 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-install}"
-case "$mode" in install | demo | test) ;; *)
-    echo "usage: bash envs/install.sh [install|demo|test]" >&2
+case "$mode" in install | demo | test | quick) ;; *)
+    echo "usage: bash envs/install.sh [install|demo|test|quick]" >&2
     exit 2
     ;;
 esac
@@ -109,5 +111,12 @@ test)
     fi
     python resources/demo/make_demo_cohort.py --if-missing
     python -m pytest -ra tests
+    ;;
+quick)
+    # for work on the code; CI runs the whole suite (test)
+    python resources/demo/make_demo_cohort.py --if-missing
+    python -m pytest -q tests/unit tests/integration/test_house_rules.py \
+        tests/integration/test_workflow_cli.py tests/integration/test_bad_inputs.py \
+        tests/integration/test_prebuilt_indexes.py tests/integration/test_reference_prep.py
     ;;
 esac
