@@ -6,6 +6,9 @@ import glob
 import os
 import sys
 
+from snakemake.io import flag, get_flag_value, local
+from snakemake.path_modifier import PATH_MODIFIER_FLAG
+
 # The workflow's own folder (workflow.basedir is the importing lab's when it is used as a
 # module); the one place the import path is set: the package beside the rule scripts.
 WORKFLOW_DIR = os.path.dirname(str(workflow.current_basedir))
@@ -112,13 +115,16 @@ BWA_PREFIX = config["reference"].get("bwa_index") or OWN_BWA_PREFIX
 BWA_INDEX = multiext(BWA_PREFIX, ".amb", ".ann", ".bwt", ".pac", ".sa")
 STAR_INDEX = config["reference"].get("star_index") or OWN_STAR_INDEX
 if BWA_PREFIX != OWN_BWA_PREFIX:
-    BWA_INDEX = [ancient(f) for f in BWA_INDEX]
+    BWA_INDEX = [ancient(local(f)) for f in BWA_INDEX]
 
 # Wildcards take the sheet schema's id pattern without its anchors: no dots, slashes, spaces or
 # shell metacharacters can ever reach a path or a command line.
 ID_PATTERN = load_schema(os.path.join(SCHEMAS, "samples.schema.yaml"))["properties"][
     "sample_id"
 ]["pattern"].strip("^$")
+# a per-patient table beside a cohort one (cohort.maf, cohort.events.tsv): 'cohort' is no
+# patient there (the ruleorder says so too, but a module's renamed rules lose it)
+PATIENT_NOT_COHORT = f"(?!cohort(?![A-Za-z0-9_-])){ID_PATTERN}"
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -132,8 +138,26 @@ def grow_with_attempt(mem_mb):
 
 
 def fill(template, **wildcards):
-    """A rule's declared output path template (rules.<name>.output.<key>) filled in."""
-    return str(template).format(**wildcards)
+    """A rule's declared output path template (rules.<name>.output.<key>) filled in. Under a
+    module's ``prefix:`` the template holds the prefix already: the filled path keeps
+    Snakemake's mark of a modified path, so the prefix is not added a second time."""
+    path = str(template).format(**wildcards)
+    if get_flag_value(template, PATH_MODIFIER_FLAG):
+        return flag(path, PATH_MODIFIER_FLAG)
+    return path
+
+
+def external(path):
+    """A file the lab gives or the workflow ships (reference, reads, knowledge, gene sets, SNP
+    panel), or a list of them: marked local(), so that a module's ``prefix:`` is put before
+    the workflow's own outputs only, never before these."""
+    if isinstance(path, (list, tuple)):
+        return [external(p) for p in path]
+    return local(path) if path else path
+
+
+# the knowledge base's files as rule inputs
+KNOWLEDGE_INPUTS = {key: external(files) for key, files in KNOWLEDGE.items()}
 
 
 def per_sample(template, patient, assay, materials=None):
@@ -146,24 +170,24 @@ def per_sample(template, patient, assay, materials=None):
 # --- reference files (only the assays present need them; see config/README.md) ------------
 def get_gff3(wildcards):
     """The GFF3 of config reference: gff3 (WES annotation)."""
-    return config["reference"]["gff3"]
+    return external(config["reference"]["gff3"])
 
 
 def get_gtf(wildcards):
     """The GTF of config reference: gtf (RNA: STAR, counts, fusions)."""
-    return config["reference"]["gtf"]
+    return external(config["reference"]["gtf"])
 
 
 def get_targets(wildcards):
     """The capture BED of config reference: targets (WES)."""
-    return config["reference"]["targets"]
+    return external(config["reference"]["targets"])
 
 
 # --- input functions: reads and alignment ----------------------------------------------------
 def get_fastq(wildcards):
     """The raw paired FASTQ of one unit."""
     unit = UNITS[wildcards.sample][wildcards.unit]
-    return {"r1": unit["fq1"], "r2": unit["fq2"]}
+    return {"r1": external(unit["fq1"]), "r2": external(unit["fq2"])}
 
 
 def get_read_group(wildcards):
@@ -212,7 +236,7 @@ def get_bam_unit(wildcards):
         if hasattr(wildcards, "unit")
         else next(iter(units.values()))
     )
-    return unit["bam"]
+    return external(unit["bam"])
 
 
 def get_mosdepth_prefix(wildcards, output):
@@ -250,52 +274,6 @@ def get_genotyping_threads(wildcards):
 def get_freebayes_options(wildcards):
     """freebayes options for one patient (Cohort.freebayes_options)."""
     return COHORT.freebayes_options(wildcards.patient, config["calling"])
-
-
-# --- input functions: timeline --------------------------------------------------------------
-def get_timeline_tables(wildcards):
-    """The arms' tables of one patient (an empty list for an arm the patient has no samples
-    of): variants, copy number, fusions, expression contrasts and pathway tables."""
-    p = wildcards.patient
-    wes, rna = samples_of(p, "wes"), samples_of(p, "rna")
-    expression = rules.test_expression.output
-    return {
-        "variants": [fill(rules.tabulate_variants.output[0], patient=p)] if wes else [],
-        "cnv": (
-            [fill(rules.call_gene_copy_number.output[0], patient=p)]
-            if tumour_samples(p)
-            else []
-        ),
-        "fusions": [fill(rules.track_fusions.output[0], patient=p)] if rna else [],
-        "contrasts": [fill(PATIENT_CONTRASTS, patient=p)] if rna else [],
-        "pathways": [expression.pathways] if rna else [],
-        "gene_set_tests": [expression.gene_set_tests] if rna else [],
-        "cohort_contrasts": [
-            fill(COHORT_CONTRAST, contrast=c.name) for c in patient_cohort_models(p)
-        ],
-    }
-
-
-def patient_cohort_models(patient):
-    """The cohort expression models the patient's pre/post pairs belong to (indexed once in
-    rules/common_rna.smk)."""
-    return list(PATIENT_COHORT_MODELS.get(patient, ()))
-
-
-def get_patient_cohort_drugs(wildcards):
-    """The drugs of patient_cohort_models ('' for an any_inhibitor model), same order."""
-    return [c.drug for c in patient_cohort_models(wildcards.patient)]
-
-
-def get_timeline_samples(wildcards):
-    """Every sample of the patient, all assays, in timeline order."""
-    keys = ("sample_id", "assay", "material", "day", "timepoint", "purity")
-    return COHORT.records(wildcards.patient, None, keys)
-
-
-def get_patient_treatments(wildcards):
-    """The patient's lines of therapy, as in treatments.tsv."""
-    return COHORT.treatments_of(wildcards.patient)
 
 
 # --- input functions: QC report -------------------------------------------------------------

@@ -37,9 +37,11 @@ PATIENT_CONTRASTS = "results/expression/{patient}.contrasts.tsv"
 COHORT_CONTRAST = "results/expression/cohort.{contrast}.tsv"
 # the GTF parsed once (rule build_gene_model); every RNA rule but STAR's index reads this
 GENE_MODEL = "results/reference/genes.model.tsv"
-GENE_SETS = sorted(
-    portable(p)
-    for p in glob.glob(os.path.join(WORKFLOW_DIR, "resources", "gene_sets", "*.tsv"))
+GENE_SETS = external(
+    sorted(
+        portable(p)
+        for p in glob.glob(os.path.join(WORKFLOW_DIR, "resources", "gene_sets", "*.tsv"))
+    )
 )
 
 
@@ -182,7 +184,7 @@ STAR_PLAN = star_index.plan_index(
 def get_star_index(wildcards):
     """The STAR genome directory the alignments read: the lab's (ancient: see BWA_INDEX in
     rules/common.smk) or the one build_star_index makes."""
-    return STAR_INDEX if STAR_INDEX == OWN_STAR_INDEX else ancient(STAR_INDEX)
+    return STAR_INDEX if STAR_INDEX == OWN_STAR_INDEX else ancient(local(STAR_INDEX))
 
 
 def star_index_mem_mb(wildcards, attempt):

@@ -155,7 +155,7 @@ rule annotate_variants:
 
 rule tabulate_variants:
     input:
-        **KNOWLEDGE,
+        **KNOWLEDGE_INPUTS,
         vcf=rules.annotate_variants.output.vcf,
         tbi=rules.annotate_variants.output.tbi,
         gff3=get_gff3,
@@ -179,6 +179,8 @@ rule tabulate_variants:
 
 
 rule write_maf:
+    wildcard_constraints:
+        patient=PATIENT_NOT_COHORT,
     input:
         rules.tabulate_variants.output[0],
     output:
@@ -231,7 +233,7 @@ rule check_sample_identity:
         bais=get_patient_bais,
         fasta=REF_FASTA,
         fai=REF_FAI,
-        panel=IDENTITY_PANEL or [],
+        panel=external(IDENTITY_PANEL) or [],
     output:
         "results/qc/identity/{patient}.identity.tsv",
     log:

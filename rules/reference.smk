@@ -9,7 +9,7 @@ localrules:
 
 rule prepare_reference:
     input:
-        config["reference"]["fasta"],
+        external(config["reference"]["fasta"]),
     output:
         fasta=REF_FASTA,
         fai=REF_FAI,

@@ -12,7 +12,7 @@ rule call_fusions:
         unpack(get_rna_bam),
         genes=GENE_MODEL,
         fasta=REF_FASTA,
-        knowledge=KNOWLEDGE["knowledge"],
+        knowledge=KNOWLEDGE_INPUTS["knowledge"],
         strandedness=get_sample_strandedness,
         imbalance=get_sample_imbalance,
     output:

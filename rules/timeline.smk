@@ -9,10 +9,12 @@ localrules:
 
 
 rule build_timeline:
+    wildcard_constraints:
+        patient=PATIENT_NOT_COHORT,
     input:
         unpack(get_timeline_tables),
         unpack(get_timeline_clones),
-        **KNOWLEDGE,
+        **KNOWLEDGE_INPUTS,
     output:
         timeline="results/timeline/{patient}.timeline.tsv",
         events=report(

@@ -3,6 +3,7 @@ config and sample sheets in a folder of its own, the workflow imported with `mod
 rules renamed with a prefix (rt_*) and its `all` left out, one of its outputs feeding a rule
 of the lab. The consuming workflow is dry-run (no network, nothing executed)."""
 
+import shutil
 import subprocess
 import sys
 
@@ -78,3 +79,112 @@ def test_lab_workflow_imports_the_workflow_as_a_module(demo_cohort, tmp_path):
     assert "rt_align_rna" not in jobs  # only what the lab's target needs
     # the lab's own sheets are the ones read, and outputs land in the lab's folder
     assert "results/align/NB01/NB01-T0.bam" in out and str(REPO / "results") not in out
+
+
+PREFIXED_SNAKEFILE = """\
+configfile: "config/config.yaml"
+
+
+module resistance_timeline:
+    snakefile:
+        "@WORKFLOW@"
+    config:
+        config["resistance_timeline"]
+    prefix:
+        "rt"
+
+
+use rule * from resistance_timeline as rt_*
+
+
+rule all:
+    default_target: True
+    input:
+        rules.rt_all.input,
+        "results/lab/NB01.somatic_genes.txt",
+
+
+rule list_somatic_genes:
+    input:
+        rules.rt_tabulate_variants.output[0],
+    output:
+        "results/lab/{patient}.somatic_genes.txt",
+    log:
+        "logs/list_somatic_genes/{patient}.log",
+    shell:
+        "(awk -F'\\\\t' 'NR > 1 && /somatic/ {{print $9}}' {input} | sort -u > {output}) 2> {log}"
+"""
+SAMPLES = ("NB01-N", "NB01-P2", "NB01-R0", "NB01-R2")  # the smallest patient, fewer samples
+
+
+def prefixed_project(root):
+    """A lab folder with its own sheets (NB01's normal, relapse cfDNA and two RNA samples),
+    reads and reference inside it by relative paths, importing the whole workflow under
+    ``prefix: "rt"`` with its ``all`` and one rule of the lab on top."""
+    demo = REPO / "resources" / "demo" / "cohort"
+    for folder in ("config", "reads", "ref"):
+        (root / folder).mkdir()
+    for name in ("genome.fa", "annotation.gff3", "annotation.gtf", "targets.bed"):
+        shutil.copy2(demo / "reference" / name, root / "ref" / name)
+    rows = (REPO / "config" / "demo" / "samples.tsv").read_text().splitlines()
+    keep = [rows[0]] + [r for r in rows[1:] if r.split("\t")[1] in SAMPLES]
+    (root / "config" / "samples.tsv").write_text("\n".join(keep) + "\n")
+    rows = (REPO / "config" / "demo" / "treatments.tsv").read_text().splitlines()
+    keep = [rows[0]] + [r for r in rows[1:] if r.startswith("NB01\t")]
+    (root / "config" / "treatments.tsv").write_text("\n".join(keep) + "\n")
+    units = ["sample_id\tunit_id\tfq1\tfq2\tbam"]
+    for sample in SAMPLES:
+        mates = [f"{sample}.L1.R{m}.fastq.gz" for m in (1, 2)]
+        for mate in mates:
+            shutil.copy2(demo / "reads" / mate, root / "reads" / mate)
+        units.append(f"{sample}\tL1\t../reads/{mates[0]}\t../reads/{mates[1]}\t")
+    (root / "config" / "units.tsv").write_text("\n".join(units) + "\n")
+    settings = {
+        **{sheet: f"config/{sheet}.tsv" for sheet in ("samples", "units", "treatments")},
+        "reference": {
+            "fasta": "ref/genome.fa",
+            "gff3": "ref/annotation.gff3",
+            "gtf": "ref/annotation.gtf",
+            "targets": "ref/targets.bed",
+        },
+        "calling": {"scatter": 2},
+    }
+    text = yaml.safe_dump({"resistance_timeline": settings})
+    (root / "config" / "config.yaml").write_text(text)
+    workflow = str(REPO / "Snakefile")
+    (root / "Snakefile").write_text(PREFIXED_SNAKEFILE.replace("@WORKFLOW@", workflow))
+    return root
+
+
+def test_lab_workflow_runs_the_workflow_under_a_prefix(demo_cohort, tmp_path):
+    """The whole workflow run as a module with ``prefix: "rt"``: every output, log and
+    benchmark of it lands under rt/ exactly once (input functions keep Snakemake's mark of a
+    prefixed path; the lab's reads, sheets and reference, and the shipped knowledge, are
+    never prefixed), and the lab's rule reads rules.rt_tabulate_variants' output."""
+    (tmp_path / "lab").mkdir()
+    root = prefixed_project(tmp_path / "lab")
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2"]
+    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=1800)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
+    assert "KeyError" not in out  # 'cohort' is no patient of the per-patient rules
+    assert sorted(p.name for p in root.iterdir() if p.name != ".snakemake") == [
+        *("Snakefile", "config", "logs", "reads", "ref", "results", "rt"),
+    ]
+    assert [p.name for p in (root / "results").iterdir()] == ["lab"]
+    assert [p.name for p in (root / "logs").iterdir()] == ["list_somatic_genes"]
+    assert sorted(p.name for p in (root / "rt").iterdir()) == ["benchmarks", "logs", "results"]
+    assert not list((root / "rt").rglob("rt"))  # never rt/rt/...
+    for path in (
+        "results/variants/NB01.variants.tsv",
+        "results/cnv/NB01.genes.tsv",
+        "results/expression/counts.tsv",
+        "results/timeline/NB01.events.tsv",
+        "results/cbioportal/meta_study.txt",
+        "results/qc/multiqc/multiqc_report.html",
+        "logs/build_timeline/NB01.log",
+        "benchmarks/build_timeline/NB01.tsv",
+    ):
+        assert (root / "rt" / path).is_file(), path
+    genes = (root / "results" / "lab" / "NB01.somatic_genes.txt").read_text().split()
+    assert "NRAS" in genes  # Q61K in the relapse cfDNA

@@ -79,7 +79,8 @@ def _check_units(samples, units):
 
 
 def _check_patients(by_patient, tumor_only, config_name):
-    """One WES normal per patient (none when tumour-only), distinct assay/material/day."""
+    """One WES normal per patient (none when tumour-only), distinct assay/material/day; no
+    patient named 'cohort'."""
     problems = []
     for patient in tumor_only:
         if patient not in by_patient:
@@ -87,6 +88,12 @@ def _check_patients(by_patient, tumor_only, config_name):
                 f"{config_name}, key 'tumor_only': patient '{patient}' is not in samples.tsv"
             )
     for patient, rows in by_patient.items():
+        if patient == "cohort":
+            problems.append(
+                f"{rows[0].where('patient_id')}: patient id 'cohort' is reserved for the "
+                "cohort's own tables (results/variants/cohort.maf, results/timeline/"
+                "cohort.events.tsv); choose another id"
+            )
         wes = [r for r in rows if r.values.get("assay") == "wes"]
         normals = [r for r in wes if r.values.get("material") == "normal"]
         others = [r for r in wes if r.values.get("material") != "normal"]

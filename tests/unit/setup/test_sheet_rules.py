@@ -17,6 +17,17 @@ def drop_sample(project, sample):
         project.write(sheet, "".join(ln for ln in lines if f"\t{sample}\t" not in f"\t{ln}"))
 
 
+@bad_input("patient-named-cohort")
+def test_patient_named_cohort(project):
+    for sheet in ("samples.tsv", "treatments.tsv"):
+        project.edit(sheet, "\nP1\t", "\ncohort\t")
+    msg = one_problem_with(project, "patient id 'cohort'")
+    assert msg.endswith(
+        "column 'patient_id': patient id 'cohort' is reserved for the cohort's own tables "
+        "(results/variants/cohort.maf, results/timeline/cohort.events.tsv); choose another id"
+    )
+
+
 @bad_input("duplicate-sample-id")
 def test_duplicate_sample_id(project):
     project.edit("samples.tsv", "P1-T1\twes", "P1-T0\twes")
