@@ -17,6 +17,7 @@ from resistance_timeline.setup.config import (  # noqa: E402
     ConfigError,
     knowledge_files,
     load_config,
+    configured_panel,
     load_schema,
     portable,
 )
@@ -29,7 +30,6 @@ from resistance_timeline.setup.resources import (  # noqa: E402
 )
 from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
 from resistance_timeline.io import knowledge  # noqa: E402
-from resistance_timeline.dna.snp_panel import configured_panel  # noqa: E402
 
 SCHEMAS = os.path.join(WORKFLOW_DIR, "config", "schemas")
 

@@ -40,7 +40,9 @@ GENE_MODEL = "results/reference/genes.model.tsv"
 GENE_SETS = external(
     sorted(
         portable(p)
-        for p in glob.glob(os.path.join(WORKFLOW_DIR, "resources", "gene_sets", "*.tsv"))
+        for p in glob.glob(
+            os.path.join(WORKFLOW_DIR, "resources", "gene_sets", "*.tsv")
+        )
     )
 )
 

@@ -179,8 +179,6 @@ rule tabulate_variants:
 
 
 rule write_maf:
-    wildcard_constraints:
-        patient=PATIENT_NOT_COHORT,
     input:
         rules.tabulate_variants.output[0],
     output:
@@ -189,6 +187,8 @@ rule write_maf:
         "logs/write_maf/{patient}.log",
     benchmark:
         "benchmarks/write_maf/{patient}.tsv"
+    wildcard_constraints:
+        patient=PATIENT_NOT_COHORT,
     conda:
         "../envs/python.yaml"
     threads: 1

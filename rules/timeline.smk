@@ -9,8 +9,6 @@ localrules:
 
 
 rule build_timeline:
-    wildcard_constraints:
-        patient=PATIENT_NOT_COHORT,
     input:
         unpack(get_timeline_tables),
         unpack(get_timeline_clones),
@@ -30,6 +28,8 @@ rule build_timeline:
         "logs/build_timeline/{patient}.log",
     benchmark:
         "benchmarks/build_timeline/{patient}.tsv"
+    wildcard_constraints:
+        patient=PATIENT_NOT_COHORT,
     conda:
         "../envs/python.yaml"
     threads: 1

@@ -20,9 +20,7 @@ named one (for those, give a panel of your own).
 
 import gzip
 
-from resistance_timeline.setup.config import shipped_file
-
-SHIPPED = "resources/identity/ngscheckmate_snps_GRCh38.vcf.gz"
+SHIPPED = "resources/identity/ngscheckmate_snps_GRCh38.vcf.gz"  # = setup.config's
 # GRCh38 primary chromosome lengths (UCSC hg38.chrom.sizes; the same in GENCODE's GRCh38)
 GRCH38 = {
     "chr1": 248956422,
@@ -114,16 +112,3 @@ def panel_fit(panel, reference):
             f"({len(differ)} of {len(shared)} shared contigs differ): not the panel's genome"
         )
     return True, f"{len(shared)} contigs of the panel's genome"
-
-
-def configured_panel(setting, build, workflow_dir):
-    """(panel VCF path or None, whether it is the shipped one whose fit the job checks) of
-    ``identity.snp_panel``: a lab's path as given, ``auto`` the shipped panel for a GRCh38
-    build (the job uses it only where it fits the FASTA), null none."""
-    if setting is None:
-        return None, False
-    if setting == "auto":
-        if build in ("GRCh38", "hg38"):
-            return shipped_file(SHIPPED, workflow_dir), True
-        return None, False
-    return setting, False

@@ -128,6 +128,10 @@ def load_config(config, user_files, default_file):
     return name
 
 
+# the identity check's shipped SNP panel (resources/identity/README.md, dna/snp_panel.py)
+SHIPPED_SNP_PANEL = "resources/identity/ngscheckmate_snps_GRCh38.vcf.gz"
+
+
 def shipped_file(path, basedir):
     """A path from the config: as given when it exists from the working directory, else inside
     the workflow's folder (so the shipped resources work from any working directory; made
@@ -182,3 +186,17 @@ def knowledge_files(settings, basedir, config_name="config.yaml"):
 def _not_found(config_name, key, path, basedir):
     where = "" if os.path.isabs(path) else f" (nor in the workflow's folder {basedir})"
     return f"{config_name}, key 'knowledge.{key}': file not found: {path}{where}"
+
+
+def configured_panel(setting, build, workflow_dir):
+    """(panel VCF path or None, whether it is the shipped one whose fit the job checks) of
+    ``identity.snp_panel``: a lab's path as given, ``auto`` the shipped panel for a GRCh38
+    build (the job uses it only where it fits the FASTA: dna/snp_panel.panel_fit), null
+    none."""
+    if setting is None:
+        return None, False
+    if setting == "auto":
+        if build in ("GRCh38", "hg38"):
+            return shipped_file(SHIPPED_SNP_PANEL, workflow_dir), True
+        return None, False
+    return setting, False

@@ -11,11 +11,11 @@ from helpers import REPO
 from resistance_timeline.dna.snp_panel import (
     GRCH38,
     SHIPPED,
-    configured_panel,
     panel_contigs,
     panel_fit,
     vcf_from_bed,
 )
+from resistance_timeline.setup.config import SHIPPED_SNP_PANEL, configured_panel
 
 BED = [
     "chr2\t99\t100\trs3\tc\tt\n",
@@ -71,6 +71,7 @@ def test_panel_fits_only_its_genome():
 
 
 def test_configured_panel():
+    assert SHIPPED_SNP_PANEL == SHIPPED
     path, auto = configured_panel("auto", "GRCh38", str(REPO))
     assert auto and os.path.samefile(path, REPO / SHIPPED)
     assert configured_panel("auto", "GRCh37", "/wf") == (None, False)
