@@ -84,8 +84,3 @@ def get_cbioportal_tables(wildcards):
             fill(rules.build_timeline.output.timeline, patient=p) for p in PATIENTS
         ],
     }
-
-
-def get_cbioportal_segment_samples(wildcards):
-    """The sample ids of get_cbioportal_tables' segments, same order."""
-    return [s for p in PATIENTS for s in tumour_samples(p)]

@@ -104,7 +104,6 @@ rule build_cbioportal_study:
         mem_mb=grow_with_attempt(2000),
         runtime=30,
     params:
-        segment_samples=get_cbioportal_segment_samples,
         treatments=SHEETS.treatments,
         settings=config["cbioportal"],
         build=config["reference"]["build"],

@@ -1,6 +1,8 @@
 """Rule build_cbioportal_study: the cohort as a cBioPortal study
 (resistance_timeline.export.cbioportal)."""
 
+from pathlib import Path
+
 from resistance_timeline.export.cbioportal import write_study
 from resistance_timeline.io.logs import log_to
 from resistance_timeline.io.tables import read_tsv
@@ -12,7 +14,7 @@ def main(snakemake):
         tables = {
             "samples": read_tsv(i.samples),
             "treatments": p.treatments,
-            "segments": dict(zip(p.segment_samples, i.segments, strict=True)),
+            "segments": {Path(path).stem: path for path in i.segments},  # <sample>.cns
             "normalized": i.normalized[0] if i.normalized else None,
         }
         for key in ("variants", "cnv", "tumour_fraction", "fusions", "events", "timelines"):

@@ -47,6 +47,7 @@ from resistance_timeline.dna.genotype_stats import ALT_FWD, ALT_REV, REF_FWD, RE
 from resistance_timeline.dna.genotyper import count_all
 from resistance_timeline.dna.snp_panel import panel_contigs, panel_fit
 from resistance_timeline.io.tables import write_tsv
+from resistance_timeline.setup.reference_files import fasta_contigs
 
 KINDS = ("germline", "private", "panel")
 
@@ -308,7 +309,7 @@ def check_identity(vcf, cns, bams, fasta, panel, params, out_path):
     samples, sites = read_sites(vcf)
     notes = []
     if panel and params.get("panel_auto"):
-        fits, reason = panel_fit(panel_contigs(panel), reference_contigs(fasta + ".fai"))
+        fits, reason = panel_fit(panel_contigs(panel), fasta_contigs(fasta))
         notes.append(f"shipped SNP panel {'used' if fits else 'not used'}: {reason}")
         panel = panel if fits else None
     if panel:
@@ -322,9 +323,3 @@ def check_identity(vcf, cns, bams, fasta, panel, params, out_path):
     pairs = concordance(sites, samples, settings, neutral, purity, normals)
     write_identity(pairs, out_path)
     return pairs, swap_warnings(pairs, settings), notes
-
-
-def reference_contigs(fai):
-    """Contig name -> length of a FASTA index."""
-    with open(fai) as handle:
-        return {f[0]: int(f[1]) for f in (line.split("\t") for line in handle if line.strip())}

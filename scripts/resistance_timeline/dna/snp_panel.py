@@ -18,7 +18,7 @@ the reference has the panel's contigs under the same names with GRCh38's lengths
 named one (for those, give a panel of your own).
 """
 
-import gzip
+import pysam
 
 SHIPPED = "resources/identity/ngscheckmate_snps_GRCh38.vcf.gz"  # = setup.config's
 # GRCh38 primary chromosome lengths (UCSC hg38.chrom.sizes; the same in GENCODE's GRCh38)
@@ -81,20 +81,9 @@ def vcf_from_bed(lines, lengths, provenance):
 
 
 def panel_contigs(vcf_path):
-    """Contig name -> length of the panel VCF's ``##contig`` header lines."""
-    contigs = {}
-    opener = gzip.open if str(vcf_path).endswith(".gz") else open
-    with opener(vcf_path, "rt") as handle:
-        for line in handle:
-            if not line.startswith("##"):
-                break
-            if line.startswith("##contig=<"):
-                fields = dict(
-                    part.split("=", 1) for part in line.strip()[10:-1].split(",") if "=" in part
-                )
-                if "length" in fields:
-                    contigs[fields["ID"]] = int(fields["length"])
-    return contigs
+    """Contig name -> length of the panel VCF's ``##contig`` header lines (those with one)."""
+    with pysam.VariantFile(str(vcf_path)) as vcf:
+        return {c.name: c.length for c in vcf.header.contigs.values() if c.length}
 
 
 def panel_fit(panel, reference):

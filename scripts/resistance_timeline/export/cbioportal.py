@@ -150,15 +150,7 @@ def _clinical(study, shown, patients, treatments, tables):
         }
         for p in patients
     ]
-    columns = [("PATIENT_ID", "Patient Identifier", "Patient Identifier", "STRING")]
-    columns += PATIENT_ATTRIBUTES
-    study.table(
-        "data_clinical_patient.txt",
-        patient_rows,
-        [c[0] for c in columns],
-        preamble=clinical_preamble(columns),
-    )
-    _meta_clinical(study, "PATIENT")
+    _clinical_file(study, "PATIENT", patient_rows, PATIENT_ATTRIBUTES)
     fractions = {
         r["sample_id"]: r["tumour_fraction"]
         for path in tables.get("tumour_fraction", [])
@@ -177,18 +169,7 @@ def _clinical(study, shown, patients, treatments, tables):
         for a in attributes:
             row[a[0]] = values.get(a[4]) if values.get(a[4]) not in ("", None) else "NA"
         sample_rows.append(row)
-    columns = [
-        ("PATIENT_ID", "Patient Identifier", "Patient Identifier", "STRING"),
-        ("SAMPLE_ID", "Sample Identifier", "Sample Identifier", "STRING"),
-    ]
-    columns += [a[:4] for a in attributes]
-    study.table(
-        "data_clinical_sample.txt",
-        sample_rows,
-        [c[0] for c in columns],
-        preamble=clinical_preamble(columns),
-    )
-    _meta_clinical(study, "SAMPLE")
+    _clinical_file(study, "SAMPLE", sample_rows, [a[:4] for a in attributes])
 
 
 def own_columns(samples):
@@ -209,8 +190,15 @@ def attribute_id(column, taken):
     return attribute
 
 
-def _meta_clinical(study, level):
+def _clinical_file(study, level, rows, attributes):
+    """``data_clinical_<level>.txt`` (the ids, then ``attributes``: (id, display name,
+    description, datatype) tuples, under their four '#' lines) and its meta file."""
+    ids = [("PATIENT_ID", "Patient Identifier", "Patient Identifier", "STRING")]
+    if level == "SAMPLE":
+        ids.append(("SAMPLE_ID", "Sample Identifier", "Sample Identifier", "STRING"))
+    columns = ids + list(attributes)
     name = f"data_clinical_{level.lower()}.txt"
+    study.table(name, rows, [c[0] for c in columns], preamble=clinical_preamble(columns))
     study.meta(
         f"meta_clinical_{level.lower()}.txt",
         {

@@ -213,18 +213,24 @@ def test_simulated_region_with_few_variants(world):
     assert same.verdict == "same_individual" and same.lod == germline_only["SAME"].lod
 
 
+def rule_params(samples, **extra):
+    """check_identity's params for simulated samples, as the rule passes them."""
+    return {
+        "settings": SETTINGS,
+        "samples": [{"sample_id": s, "material": MATERIAL[s]} for s in samples],
+        "tumours": [{"sample_id": s, "purity": PURITY[s]} for s in samples if s in PURITY],
+        "counting": schema_defaults("genotyping"),
+        "neutral_max_abs_log2": 0.25,
+        **extra,
+    }
+
+
 def test_simulated_people_with_a_snp_panel(world, tmp_path):
     """The rule's function over the whole genome with the panel: the same person's samples
     are same_individual, two people LIKELY_SWAP."""
     verdicts = {}
     for name, samples in PATIENTS.items():
-        params = {
-            "settings": SETTINGS,
-            "samples": [{"sample_id": s, "material": MATERIAL[s]} for s in samples],
-            "tumours": [{"sample_id": s, "purity": PURITY[s]} for s in samples if s in PURITY],
-            "counting": schema_defaults("genotyping"),
-            "neutral_max_abs_log2": 0.25,
-        }
+        params = rule_params(samples)
         bams = [world["bams"][s] for s in samples]
         out = tmp_path / f"{name}.identity.tsv"
         pairs, warnings, _ = check_identity(
@@ -242,14 +248,7 @@ def test_shipped_panel_is_left_out_on_another_genome(world, tmp_path):
     """``auto``: the shipped GRCh38 panel on the simulated two-contig genome is not used (its
     contigs are not GRCh38's), and the log note says why; the candidates still decide."""
     samples = PATIENTS["SWAP"]
-    params = {
-        "settings": SETTINGS,
-        "samples": [{"sample_id": s, "material": MATERIAL[s]} for s in samples],
-        "tumours": [{"sample_id": s, "purity": PURITY[s]} for s in samples if s in PURITY],
-        "counting": schema_defaults("genotyping"),
-        "neutral_max_abs_log2": 0.25,
-        "panel_auto": True,
-    }
+    params = rule_params(samples, panel_auto=True)
     bams = [world["bams"][s] for s in samples]
     panel = str(REPO / SHIPPED)
     out = tmp_path / "identity.tsv"
