@@ -1,45 +1,9 @@
 # resistance-timeline: serial WES, cfDNA and RNA-Seq of patients on targeted therapy, merged
 # into one timeline per patient. See README.md; configuration keys in config/README.md.
 #
-# Configuration: `--configfile my/config.yaml` (that file alone; keys it leaves out take the
-# schema's defaults), or, without one, the shipped demo configuration config/config.yaml
-# (loaded in rules/common.smk, so a user's file is never merged over the demo's).
+# The rules, the configuration and the report are set up in workflow/Snakefile, the entry a
+# module from a git source names; this file lets `snakemake` run in a clone as it always has.
+# (The include: directive would drop the included file's default target, rule all: Snakemake
+# keeps only the main Snakefile's, hence the call it stands for, keeping it.)
 
-from snakemake.utils import min_version
-
-min_version("9.0")
-
-
-report: "resources/report/workflow.rst"
-
-
-include: "rules/common.smk"
-include: "rules/common_cnv.smk"
-include: "rules/common_rna.smk"
-include: "rules/common_clones.smk"
-include: "rules/common_timeline.smk"
-
-
-wildcard_constraints:
-    patient=ID_PATTERN,
-    sample=ID_PATTERN,
-    unit=ID_PATTERN,
-
-
-include: "rules/reference.smk"
-include: "rules/reads.smk"
-include: "rules/dna_align.smk"
-include: "rules/dna_variants.smk"
-include: "rules/dna_cnv.smk"
-include: "rules/rna_align.smk"
-include: "rules/rna_expression.smk"
-include: "rules/rna_fusions.smk"
-include: "rules/clones.smk"
-include: "rules/timeline.smk"
-include: "rules/report.smk"
-
-
-rule all:
-    default_target: True
-    input:
-        final_outputs(),
+workflow.include("workflow/Snakefile", overwrite_default_target=True)

@@ -9,10 +9,20 @@ import sys
 from snakemake.io import flag, get_flag_value, local
 from snakemake.path_modifier import PATH_MODIFIER_FLAG
 
+
+include: "source.smk"
+
+
 # The workflow's own folder (workflow.basedir is the importing lab's when it is used as a
-# module); the one place the import path is set: the package beside the rule scripts.
-WORKFLOW_DIR = os.path.dirname(str(workflow.current_basedir))
-sys.path.insert(0, os.path.join(WORKFLOW_DIR, "scripts"))
+# module; from a git source, a checkout of its commit: rules/source.smk); the one place the
+# import path is set: the package beside the rule scripts. A rule script from a git source
+# runs from Snakemake's source cache, with no package beside it: its process is told where
+# the checkout's is (set here, in every process that parses the workflow, cluster jobs too).
+WORKFLOW_DIR = workflow_folder(workflow.current_basedir)
+sys.path.insert(0, os.path.abspath(os.path.join(WORKFLOW_DIR, "scripts")))
+if WORKFLOW_DIR.startswith(CHECKOUTS):
+    _paths = [sys.path[0], *filter(None, [os.environ.get("PYTHONPATH")])]
+    os.environ.update(PYTHONPATH=os.pathsep.join(dict.fromkeys(_paths)))
 from resistance_timeline.setup.config import (  # noqa: E402
     ConfigError,
     knowledge_files,

@@ -5,11 +5,6 @@
 TARGET_CHUNK = "results/reference/chunks/chunk_{chunk}.bed"
 
 
-# quick table work: run on the submitting host, not as a cluster job
-localrules:
-    gather_maf,
-
-
 rule split_targets:
     input:
         TARGETS_BED,
@@ -19,6 +14,8 @@ rule split_targets:
         "logs/split_targets/targets.log",
     benchmark:
         "benchmarks/split_targets/targets.tsv"
+    # quick table work: run on the submitting host, not as a cluster job
+    localrule: True
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -210,6 +207,8 @@ rule gather_maf:
         "logs/gather_maf/cohort.log",
     benchmark:
         "benchmarks/gather_maf/cohort.tsv"
+    # quick table work: run on the submitting host, not as a cluster job
+    localrule: True
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -255,9 +254,3 @@ rule check_sample_identity:
         panel_auto=IDENTITY_PANEL_AUTO,
     script:
         "../scripts/check_sample_identity.py"
-
-
-# quick table work: run on the submitting host, not as cluster jobs (not the identity check:
-# with a SNP panel it counts reads in every BAM)
-localrules:
-    split_targets,

@@ -2,11 +2,6 @@
 # FASTA linked in place), its indexes, the capture targets sorted and merged, and the GTF's compact gene model.
 
 
-# quick table work: run on the submitting host, not as cluster jobs
-localrules:
-    prepare_targets,
-
-
 rule prepare_reference:
     input:
         external(config["reference"]["fasta"]),
@@ -66,6 +61,8 @@ rule prepare_targets:
         "logs/prepare_targets/targets.log",
     benchmark:
         "benchmarks/prepare_targets/targets.tsv"
+    # quick table work: run on the submitting host, not as a cluster job
+    localrule: True
     conda:
         "../envs/python.yaml"
     threads: 1

@@ -2,11 +2,6 @@
 # patient; kinase 3'-to-5' expression imbalance as independent evidence.
 
 
-# quick table work: run on the submitting host, not as cluster jobs
-localrules:
-    gather_kinase_imbalance,
-
-
 rule call_fusions:
     input:
         unpack(get_rna_bam),
@@ -95,6 +90,8 @@ rule gather_kinase_imbalance:
         "logs/gather_kinase_imbalance/{patient}.log",
     benchmark:
         "benchmarks/gather_kinase_imbalance/{patient}.tsv"
+    # quick table work: run on the submitting host, not as a cluster job
+    localrule: True
     conda:
         "../envs/python.yaml"
     threads: 1

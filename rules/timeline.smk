@@ -2,12 +2,6 @@
 # over its samples and lines of therapy, classified and matched to the knowledge base.
 
 
-# quick table work: run on the submitting host, not as cluster jobs
-localrules:
-    gather_cohort_events,
-    tabulate_samples,
-
-
 rule build_timeline:
     input:
         unpack(get_timeline_tables),
@@ -55,6 +49,8 @@ rule gather_cohort_events:
         "logs/gather_cohort_events/cohort.log",
     benchmark:
         "benchmarks/gather_cohort_events/cohort.tsv"
+    # quick table work: run on the submitting host, not as a cluster job
+    localrule: True
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -72,6 +68,8 @@ rule tabulate_samples:
         "logs/tabulate_samples/cohort.log",
     benchmark:
         "benchmarks/tabulate_samples/cohort.tsv"
+    # quick table work: run on the submitting host, not as a cluster job
+    localrule: True
     conda:
         "../envs/python.yaml"
     threads: 1

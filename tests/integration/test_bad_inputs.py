@@ -194,7 +194,7 @@ def test_every_path_wildcard_is_constrained_to_the_id_pattern():
 
     import yaml
 
-    snakefile = (REPO / "Snakefile").read_text()
+    snakefile = (REPO / "workflow" / "Snakefile").read_text()
     block = snakefile[snakefile.index("wildcard_constraints:") :].split("\n\n")[0]
     constrained = dict(re.findall(r"^\s+(\w+)=(\w+),", block, re.M))
     assert constrained == {"patient": "ID_PATTERN", "sample": "ID_PATTERN", "unit": "ID_PATTERN"}

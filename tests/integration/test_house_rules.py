@@ -12,7 +12,7 @@ import pytest
 from helpers import REPO, run_snakemake
 
 BIN = Path(sys.executable).parent  # the tools installed beside this Python
-SOURCES = ["Snakefile", "rules", "scripts", "tests", "resources/demo", "bench"]
+SOURCES = ["Snakefile", "workflow", "rules", "scripts", "tests", "resources/demo", "bench"]
 MAX_LINES = 400
 FMT_SKIP, FMT_OFF, SYS_PATH = "# fmt" + ": skip", "# fmt" + ": off", "sys" + ".path."
 

@@ -1,8 +1,10 @@
 """Reuse as a Snakemake module, as README.md shows a lab doing it: the lab's own Snakefile,
 config and sample sheets in a folder of its own, the workflow imported with `module`, its
-rules renamed with a prefix (rt_*) and its `all` left out, one of its outputs feeding a rule
-of the lab. The consuming workflow is dry-run (no network, nothing executed)."""
+rules renamed with a prefix (rt_*), one of its outputs feeding a rule of the lab. From a local
+clone, dry-run; from a git source with a tag, as snakedeploy writes it (`github(...)`, served
+offline from a bare clone put in Snakemake's source cache), run to the end."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -87,7 +89,7 @@ configfile: "config/config.yaml"
 
 module resistance_timeline:
     snakefile:
-        "@WORKFLOW@"
+        github("rt-lab/resistance-timeline", path="workflow/Snakefile", tag="@TAG@")
     config:
         config["resistance_timeline"]
     prefix:
@@ -115,6 +117,36 @@ rule list_somatic_genes:
         "(awk -F'\\\\t' 'NR > 1 && /somatic/ {{print $9}}' {input} | sort -u > {output}) 2> {log}"
 """
 SAMPLES = ("NB01-N", "NB01-P2", "NB01-R0", "NB01-R2")  # the smallest patient, fewer samples
+TAG = "v0.0.0-test"
+
+
+def git(*args, cwd):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def source_cache_with_release(cache):
+    """Snakemake's source cache (under XDG_CACHE_HOME ``cache``) holding a bare clone of
+    github.com/rt-lab/resistance-timeline whose tag TAG is this working tree's files (tracked
+    and new, not the ignored ones): github() then reads it as a fetched repository, offline."""
+    source = cache.parent / "release"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\0")
+    for name in filter(None, listed):
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    git("init", "-q", cwd=source)
+    git("add", "-A", cwd=source)
+    git("-c", "user.name=lab", "-c", "user.email=lab@example.org", "commit", "-qm", "r", cwd=source)
+    git("tag", TAG, cwd=source)
+    hosted = cache / "snakemake/snakemake/source-cache/snakemake-git-cache/github.com/rt-lab"
+    hosted.mkdir(parents=True)
+    git("clone", "-q", "--bare", str(source), "resistance-timeline", cwd=hosted)
 
 
 def prefixed_project(root):
@@ -151,23 +183,33 @@ def prefixed_project(root):
     }
     text = yaml.safe_dump({"resistance_timeline": settings})
     (root / "config" / "config.yaml").write_text(text)
-    workflow = str(REPO / "Snakefile")
-    (root / "Snakefile").write_text(PREFIXED_SNAKEFILE.replace("@WORKFLOW@", workflow))
+    (root / "Snakefile").write_text(PREFIXED_SNAKEFILE.replace("@TAG@", TAG))
     return root
 
 
-def test_lab_workflow_runs_the_workflow_under_a_prefix(demo_cohort, tmp_path):
-    """The whole workflow run as a module with ``prefix: "rt"``: every output, log and
-    benchmark of it lands under rt/ exactly once (input functions keep Snakemake's mark of a
-    prefixed path; the lab's reads, sheets and reference, and the shipped knowledge, are
-    never prefixed), and the lab's rule reads rules.rt_tabulate_variants' output."""
+def test_lab_workflow_runs_the_tagged_workflow_from_git_under_a_prefix(demo_cohort, tmp_path):
+    """The whole workflow run as a module from a tagged git source with ``prefix: "rt"``: the
+    rules and rule scripts come from Snakemake's source cache, the package, schemas and shipped
+    tables from a checkout of the tag's commit in the lab's .snakemake/ (nothing is read from
+    this clone: no PYTHONPATH is given); every output, log and benchmark lands under rt/
+    exactly once (input functions keep Snakemake's mark of a prefixed path; the lab's reads,
+    sheets and reference, and the shipped knowledge, are never prefixed), and the lab's rule
+    reads rules.rt_tabulate_variants' output."""
     (tmp_path / "lab").mkdir()
     root = prefixed_project(tmp_path / "lab")
+    source_cache_with_release(tmp_path / "cache")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2"]
-    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-4000:]
+    assert not any(f"{REPO / folder}/" in out for folder in ("scripts", "config", "resources"))
+    checkouts = list((root / ".snakemake" / "resistance-timeline" / "source").iterdir())
+    assert len(checkouts) == 1
+    assert sorted(p.name for p in checkouts[0].iterdir()) == ["config", "resources", "scripts"]
     assert "KeyError" not in out  # 'cohort' is no patient of the per-patient rules
+    assert "localrules directive" not in out  # local rules keep being local when renamed
     assert sorted(p.name for p in root.iterdir() if p.name != ".snakemake") == [
         *("Snakefile", "config", "logs", "reads", "ref", "results", "rt"),
     ]
@@ -188,3 +230,5 @@ def test_lab_workflow_runs_the_workflow_under_a_prefix(demo_cohort, tmp_path):
         assert (root / "rt" / path).is_file(), path
     genes = (root / "results" / "lab" / "NB01.somatic_genes.txt").read_text().split()
     assert "NRAS" in genes  # Q61K in the relapse cfDNA
+    again = subprocess.run([*cmd, "-n"], cwd=root, env=env, capture_output=True, text=True)
+    assert "Nothing to be done" in again.stdout + again.stderr
