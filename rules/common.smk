@@ -18,11 +18,15 @@ include: "source.smk"
 # import path is set: the package beside the rule scripts. A rule script from a git source
 # runs from Snakemake's source cache, with no package beside it: its process is told where
 # the checkout's is (set here, in every process that parses the workflow, cluster jobs too).
-WORKFLOW_DIR = workflow_folder(workflow.current_basedir)
+WORKFLOW_DIR, WORKFLOW_VERSION = workflow_source(workflow.current_basedir)
 sys.path.insert(0, os.path.abspath(os.path.join(WORKFLOW_DIR, "scripts")))
 if WORKFLOW_DIR.startswith(CHECKOUTS):
     _paths = [sys.path[0], *filter(None, [os.environ.get("PYTHONPATH")])]
     os.environ.update(PYTHONPATH=os.pathsep.join(dict.fromkeys(_paths)))
+# What made an output is provenance, not a setting: jobs read it from their environment, so
+# a new version of the workflow does not rerun what an older one made (its outputs keep
+# saying which version made them).
+os.environ.update(RESISTANCE_TIMELINE_VERSION=WORKFLOW_VERSION)
 from resistance_timeline.setup.config import (  # noqa: E402
     ConfigError,
     knowledge_files,
@@ -90,10 +94,12 @@ try:
     # File checks (inputs exist, gzip, contig names) run once, in the main process; cluster
     # and sub-process jobs re-parse the workflow and only need the sheets' structure. What
     # they read is remembered per file (size, mtime), so a re-run reads only changed files.
+    # `snakemake --lint` (parsed without checking envvars) skips them: the workflow catalog
+    # lints a fresh clone, where the demo cohort is not generated yet.
     SHEETS = load_sheets(
         config,
         SCHEMAS,
-        check_files=workflow.is_main_process,
+        check_files=workflow.is_main_process and workflow.check_envvars,
         facts_store=".snakemake/resistance-timeline/file-facts.json",
         config_name=CONFIG_NAME,
         drugs=DRUGS,
@@ -371,7 +377,7 @@ def final_outputs():
     timeline += list(rules.tabulate_samples.output) + list(
         rules.build_cbioportal_study.output
     )
-    timeline += list(rules.run_multiqc.output)
+    timeline += list(rules.run_multiqc.output) + list(rules.record_versions.output)
     clones = [
         fill(t, patient=p)
         for p in clone_patients()

@@ -28,3 +28,34 @@ rule run_multiqc:
         " && multiqc --force --no-version-check --file-list $outdir.files"
         " --outdir $outdir --filename multiqc_report.html"
         " && rm $outdir.files) > {log} 2>&1"
+
+
+rule record_versions:
+    input:
+        knowledge=KNOWLEDGE_INPUTS["knowledge"],
+        drugs=KNOWLEDGE_INPUTS["drugs"],
+        regions=KNOWLEDGE_INPUTS["regions"],
+    output:
+        report(
+            "results/versions.tsv",
+            caption="../resources/report/versions.rst",
+            category="Workflow",
+        ),
+    log:
+        "logs/record_versions/cohort.log",
+    benchmark:
+        "benchmarks/record_versions/cohort.tsv"
+    # asks each tool its version: run on the submitting host, not as a cluster job
+    localrule: True
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        # the version of this run (a new version remakes this table, nothing else)
+        workflow_version=WORKFLOW_VERSION,
+        envs=os.path.join(WORKFLOW_DIR, "envs"),
+    script:
+        "../scripts/record_versions.py"

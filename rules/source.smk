@@ -10,21 +10,24 @@
 # its working directory, so a moved project stays whole).
 
 import shutil
+import subprocess
 import tarfile
 import tempfile
 
 from snakemake.sourcecache import HostingProviderFile, LocalGitFile, LocalSourceFile
 
-# the folders the workflow reads as files (rules and scripts come through the source cache)
-CHECKED_OUT = ("scripts", "config", "resources")
+# the files the workflow reads as files (rules and scripts come through the source cache)
+CHECKED_OUT = ("scripts", "config", "resources", "envs", "CITATION.cff")
 CHECKOUTS = os.path.join(".snakemake", "resistance-timeline", "source")
 
 
-def workflow_folder(rules_dir):
-    """The workflow's folder, from the source of its rules/ folder (current_basedir
-    in rules/common.smk): on disk, its parent; from git, a checkout of its commit."""
+def workflow_source(rules_dir):
+    """(folder, version) of the workflow, from the source of its rules/ folder
+    (current_basedir in rules/common.smk): on disk, its parent, versioned by `git
+    describe`; from git, a checkout of its commit, versioned by the source's ref."""
     if isinstance(rules_dir, LocalSourceFile):
-        return os.path.dirname(rules_dir.get_path_or_uri(secret_free=True))
+        folder = os.path.dirname(rules_dir.get_path_or_uri(secret_free=True))
+        return folder, clone_version(folder)
     if isinstance(rules_dir, LocalGitFile):
         import git
 
@@ -51,4 +54,26 @@ def workflow_folder(rules_dir):
             os.rename(staging, root)
         except OSError:  # another process checked it out first
             shutil.rmtree(staging)
-    return root
+    ref = rules_dir.ref  # the tag, branch or commit the lab named
+    return root, commit[:12] if commit.startswith(ref) else f"{ref} ({commit[:12]})"
+
+
+def clone_version(folder):
+    """A clone's `git describe --tags --always --dirty` (v1.0.0, v1.0.0-3-g1a2b3c4-dirty,
+    1a2b3c4 without tags); outside a clone of its own, CITATION.cff's release."""
+    git = ["git", "-C", folder]
+    try:
+        top = subprocess.run(
+            [*git, "rev-parse", "--show-toplevel"], capture_output=True
+        )
+        if os.path.realpath(top.stdout.decode().strip()) == os.path.realpath(folder):
+            describe = [*git, "describe", "--tags", "--always", "--dirty"]
+            run = subprocess.run(describe, capture_output=True, check=True)
+            return run.stdout.decode().strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass  # no git, or not a clone: the release the files say
+    with open(os.path.join(folder, "CITATION.cff")) as cff:
+        release = next(
+            line.split(":", 1)[1] for line in cff if line.startswith("version:")
+        )
+    return f"v{release.strip().strip(chr(34))} (not a git clone)"

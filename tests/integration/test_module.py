@@ -4,6 +4,7 @@ rules renamed with a prefix (rt_*), one of its outputs feeding a rule of the lab
 clone, dry-run; from a git source with a tag, as snakedeploy writes it (`github(...)`, served
 offline from a bare clone put in Snakemake's source cache), run to the end."""
 
+import gzip
 import os
 import shutil
 import subprocess
@@ -207,7 +208,15 @@ def test_lab_workflow_runs_the_tagged_workflow_from_git_under_a_prefix(demo_coho
     assert not any(f"{REPO / folder}/" in out for folder in ("scripts", "config", "resources"))
     checkouts = list((root / ".snakemake" / "resistance-timeline" / "source").iterdir())
     assert len(checkouts) == 1
-    assert sorted(p.name for p in checkouts[0].iterdir()) == ["config", "resources", "scripts"]
+    assert sorted(p.name for p in checkouts[0].iterdir()) == [
+        *("CITATION.cff", "config", "envs", "resources", "scripts"),
+    ]
+    # the version recorded: the tag the lab named and its commit
+    version = f"{TAG} ({checkouts[0].name[:12]})"
+    rows = (root / "rt" / "results" / "versions.tsv").read_text().splitlines()
+    assert rows[1].split("\t")[:3] == ["resistance-timeline", "workflow", version]
+    vcf = gzip.open(root / "rt" / "results" / "variants" / "NB01.variants.vcf.gz", "rt").read()
+    assert f"##resistance-timelineVersion={version}\n" in vcf
     assert "KeyError" not in out  # 'cohort' is no patient of the per-patient rules
     assert "localrules directive" not in out  # local rules keep being local when renamed
     assert sorted(p.name for p in root.iterdir() if p.name != ".snakemake") == [

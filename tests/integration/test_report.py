@@ -49,6 +49,7 @@ def test_report_renders_every_patient_without_script_errors(report, tmp_path):
     for patient in PATIENTS:
         assert patient in dom, patient
     assert "Quality control" in dom and "Cohort" in dom  # QC and the cohort expression models
+    assert "versions.tsv" in dom  # what made the results (category Workflow)
 
 
 def test_report_screenshot_is_not_blank(report, tmp_path):

@@ -58,6 +58,7 @@ from resistance_timeline.dna.genotype_stats import (
     summarize,
     validate_samples,
 )
+from resistance_timeline.io.versions import running_version
 
 SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC-fail, dup, suppl.
 CLUSTER_GAP = 300  # sites closer than this share one fetch
@@ -273,9 +274,11 @@ def count_all(bams, sites, thr, threads=1):
 
 
 def make_header(fasta_path, samples):
-    """VCF header: contigs of the reference, INFO ORIGIN*, the FORMAT fields, samples."""
+    """VCF header: the workflow's version, contigs of the reference, INFO ORIGIN*, the FORMAT
+    fields, samples."""
     h = pysam.VariantHeader()
     h.add_line("##source=resistance-timeline/genotype_timepoints.py")
+    h.add_line(f"##resistance-timelineVersion={running_version()}")
     with pysam.FastaFile(fasta_path) as fa:
         for name, length in zip(fa.references, fa.lengths, strict=True):
             h.contigs.add(name, length=length)
