@@ -18,6 +18,7 @@ rule estimate_clones:
         ),
         clusters="results/clones/{patient}.clusters.tsv",
         variants="results/clones/{patient}.variants.tsv",
+        tree="results/clones/{patient}.tree.tsv",
     log:
         "logs/estimate_clones/{patient}.log",
     benchmark:
@@ -40,6 +41,7 @@ rule plot_clones:
     input:
         tumour_fraction=rules.estimate_clones.output.tumour_fraction,
         clusters=rules.estimate_clones.output.clusters,
+        tree=rules.estimate_clones.output.tree,
     output:
         png=report(
             "results/clones/{patient}.clones.png",

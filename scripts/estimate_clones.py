@@ -1,6 +1,7 @@
 """Rule estimate_clones (rules/clones.smk): a patient's tumour fraction per tumour and cfDNA
 sample, tumour presence by pooling, cancer cell fractions and clusters of its somatic
-variants (results/clones/{patient}.tumour_fraction.tsv, .clusters.tsv, .variants.tsv)."""
+variants, and the clone tree (results/clones/{patient}.tumour_fraction.tsv, .clusters.tsv,
+.variants.tsv, .tree.tsv)."""
 
 from resistance_timeline.clones.run import estimate_patient
 from resistance_timeline.io.logs import log_to
@@ -16,7 +17,7 @@ def main(snakemake):
             inp.vcf,
             inp.genes,
             params.settings,
-            {name: out[name] for name in ("tumour_fraction", "clusters", "variants")},
+            {name: out[name] for name in ("tumour_fraction", "clusters", "variants", "tree")},
         )
 
 

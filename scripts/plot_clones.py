@@ -12,6 +12,7 @@ def main(snakemake):
         plot_clones(
             read_tsv(inp.tumour_fraction),
             read_tsv(inp.clusters),
+            read_tsv(inp.tree),
             params.treatments,
             params.patient,
             [out.png, out.svg],

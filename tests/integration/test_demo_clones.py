@@ -18,7 +18,7 @@ def clones(demo_results):
     return {
         p: {
             kind: read_tsv(folder / f"{p}.{kind}.tsv")
-            for kind in ("tumour_fraction", "clusters", "variants")
+            for kind in ("tumour_fraction", "clusters", "variants", "tree")
         }
         for p in PATIENTS
     }
@@ -96,6 +96,8 @@ def test_lost_subclone_is_its_own_cluster_and_vanishes_on_alectinib(clones, trut
     events = read_tsv(demo_results / "timeline" / "IMT02.events.tsv")
     (event,) = [e for e in events if e["event_type"] == "clone" and e["gene"] == cluster]
     assert (event["classification"], event["lost_on"]) == ("lost", "alectinib")
+    # it fell on crizotinib before vanishing (0.48 -> 0.16 in the truth): named in the reason
+    assert "; shrinks on crizotinib: CCF " in event["reason"]
 
 
 def test_l1196q_clone_acquired_on_alectinib(demo_results, clones):
@@ -105,6 +107,25 @@ def test_l1196q_clone_acquired_on_alectinib(demo_results, clones):
     (event,) = [e for e in events if e["event_type"] == "clone" and e["gene"] == cluster]
     assert (event["classification"], event["acquired_on"]) == ("acquired", "alectinib")
     assert "ALK p.L1196Q" in event["event"]
+
+
+@pytest.mark.parametrize("patient", PATIENTS)
+def test_clone_tree_puts_every_subclone_under_the_trunk_and_holds(clones, patient):
+    """The demo's subclones sit beside each other in the tumour (NB01's two relapse subclones
+    are one cluster here, issue 28), so one tree fits: every subclone under C1."""
+    from resistance_timeline.clones.tree import TREE_COLUMNS
+
+    tree = clones[patient]["tree"]
+    assert list(tree[0]) == TREE_COLUMNS
+    names = sorted({r["cluster"] for r in clones[patient]["clusters"]})
+    assert sorted(r["cluster"] for r in tree) == names
+    by = {r["cluster"]: r for r in tree}
+    assert (by["C1"]["parent"], by["C1"]["depth"], by["C1"]["truncal"]) == ("", "0", "true")
+    for name in names[1:]:
+        assert (by[name]["parent"], by[name]["depth"]) == ("C1", "1"), by[name]
+    assert {(r["trees_fitting"], r["tree_ambiguous"], r["sum_rule"]) for r in tree} == {
+        ("1", "false", "holds")
+    }
 
 
 def test_fish_plot_files(demo_results):

@@ -11,10 +11,10 @@ dependency.
   test finds no tumour is an open triangle at its pooled detection limit, labelled
   "not detected, < X%".
 - Bottom: cancer cell fraction of every cluster over time (the truncal cluster is the whole
-  tumour, height 1). Each subclone sits in the truncal cluster beside the others while they
-  fit; one that does not fit (the pigeonhole principle: fractions summing above 1) nests in
-  the smallest cluster whose CCF is at least its own at every measured sample and has room
-  left for it. Children are stacked side by side, centred in their parent. Between
+  tumour, height 1), each nested in its parent of the clone tree (tree.py:
+  results/clones/{patient}.tree.tsv; where several trees fit, the drawn one is the most
+  parsimonious and the title says the tree is ambiguous). Children are stacked side by side,
+  centred in their parent. Between
   samples the fractions are interpolated smoothly; samples where the tumour is not detected
   are left out of the interpolation and hatched.
 """
@@ -30,7 +30,6 @@ from resistance_timeline.timeline.therapy import number, ordered_lines  # noqa: 
 RC = {"svg.fonttype": "none", "font.size": 8, "legend.fontsize": 7}
 COLOURS = ["#c6dbef", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"]
 THERAPY = ["#9ecae1", "#a1d99b", "#fdd0a2", "#bcbddc", "#fcbba1", "#c7e9c0"]
-TOLERANCE = 0.1  # CCF a child may exceed its parent by (noise) and still nest in it
 
 
 def cluster_series(cluster_rows):
@@ -45,35 +44,6 @@ def cluster_series(cluster_rows):
     return out
 
 
-def parents(series):
-    """Parent cluster of every non-truncal cluster (see the module docstring)."""
-    names = list(series)
-    root = next((n for n in names if series[n]["truncal"]), names[0])
-
-    def ccfs(n):
-        return np.array([c if c is not None else np.nan for _, c in series[n]["points"]])
-
-    mean = {n: np.nanmean(ccfs(n)) if np.isfinite(ccfs(n)).any() else 0.0 for n in names}
-    room = {n: ccfs(n) for n in names}
-    out = {}
-    for child in sorted((n for n in names if n != root), key=lambda n: -mean[n]):
-        c = np.nan_to_num(ccfs(child))
-        fits = [
-            p
-            for p in names
-            if p != child
-            and (p == root or p in out)
-            and np.all(np.nan_to_num(room[p], nan=1.0) + TOLERANCE >= c)
-        ]
-        if root in fits or not fits:
-            parent = root  # siblings unless the fractions force nesting
-        else:
-            parent = min(fits, key=lambda p: mean[p])
-        out[child] = parent
-        room[parent] = room[parent] - c
-    return root, out
-
-
 def _smooth(days, values, grid):
     """Cosine interpolation of (day, value) points over ``grid`` (constant outside)."""
     days, values = np.asarray(days, float), np.asarray(values, float)
@@ -86,9 +56,10 @@ def _smooth(days, values, grid):
     return out
 
 
-def band_curves(series, grid):
-    """{cluster: (lower, upper)} curves of the fish plot over ``grid`` (days)."""
-    root, parent_of = parents(series)
+def band_curves(series, grid, parent_of):
+    """{cluster: (lower, upper)} curves of the fish plot over ``grid`` (days); ``parent_of``:
+    each cluster's parent in the clone tree (None for the truncal cluster)."""
+    root = next(name for name, parent in parent_of.items() if parent is None)
     height = {}
     for name, s in series.items():
         pts = [(d, c) for d, c in s["points"] if c is not None]
@@ -99,7 +70,7 @@ def band_curves(series, grid):
     pending = [root]
     while pending:
         node = pending.pop(0)
-        kids = [c for c, p in parent_of.items() if p == node]
+        kids = [c for c, p in parent_of.items() if p == node and c in series]
         lo, hi = curves[node]
         total = sum((height[k] for k in kids), np.zeros_like(grid))
         total = np.minimum(total, hi - lo)
@@ -118,7 +89,7 @@ def _therapy(ax, lines, right):
         ax.axvspan(t["start_day"], end, color=THERAPY[i % len(THERAPY)], alpha=0.25, lw=0)
 
 
-def plot_clones(tf_rows, cluster_rows, treatments, patient, outputs):
+def plot_clones(tf_rows, cluster_rows, tree_rows, treatments, patient, outputs):
     """Draw the figure into every path of ``outputs`` (format from the extension)."""
     lines = ordered_lines(treatments)
     days = [number(r["day"]) for r in tf_rows]
@@ -140,10 +111,15 @@ def plot_clones(tf_rows, cluster_rows, treatments, patient, outputs):
                 va="bottom",
             )
         _tf_track(top, tf_rows)
-        _fish(fish, tf_rows, cluster_rows)
+        _fish(fish, tf_rows, cluster_rows, tree_rows)
         fish.set_xlim(left - 10, right)
         fish.set_xlabel("days from diagnosis")
-        fig.suptitle(f"{patient}: tumour fraction and clones", fontsize=10)
+        title = f"{patient}: tumour fraction and clones"
+        if any(r["tree_ambiguous"] == "true" for r in tree_rows):
+            title += " (several clone trees fit the fractions: the simplest is drawn)"
+        if any(r["sum_rule"] == "violated" for r in tree_rows):
+            title += " (no clone tree fits the fractions within their intervals)"
+        fig.suptitle(title, fontsize=10)
         for path in outputs:
             fig.savefig(path, dpi=110)
         plt.close(fig)
@@ -201,7 +177,7 @@ def _tf_track(ax, tf_rows):
     ax.set_ylim(1e-3, 1.5)
 
 
-def _fish(ax, tf_rows, cluster_rows):
+def _fish(ax, tf_rows, cluster_rows, tree_rows):
     ax.set_ylabel("cancer cell fraction")
     series = cluster_series(cluster_rows)
     if not series:
@@ -212,7 +188,8 @@ def _fish(ax, tf_rows, cluster_rows):
         ax.text(0.5, 0.5, "tumour not detected in any sample", transform=ax.transAxes, ha="center")
         return
     grid = np.linspace(min(measured), max(measured), 400)
-    curves = band_curves(series, grid)
+    parent_of = {r["cluster"]: r["parent"] or None for r in tree_rows}
+    curves = band_curves(series, grid, parent_of)
     for k, (name, (lo, hi)) in enumerate(curves.items()):
         s = series[name]
         label = _short(f"{name}{' (truncal)' if s['truncal'] else ''}: {s['members']}")

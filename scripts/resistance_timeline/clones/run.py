@@ -13,12 +13,13 @@ from resistance_timeline.clones.inputs import (
     tumour_samples,
 )
 from resistance_timeline.clones.pooled import describe
+from resistance_timeline.clones.tree import TREE_COLUMNS, tree_rows
 from resistance_timeline.io.tables import read_tsv, write_tsv
 
 
 def estimate_patient(patient_id, records, variants_tsv, vcf, genes_tsv, settings, outputs):
     """``records``: the patient's samples (sheet dicts); ``genes_tsv``: the copy-number table
-    or None; ``outputs``: paths of tumour_fraction, clusters, variants. Returns the
+    or None; ``outputs``: paths of tumour_fraction, clusters, variants, tree. Returns the
     tumour-fraction rows."""
     samples = tumour_samples(records)
     counts = somatic_counts(read_tsv(variants_tsv), samples)
@@ -36,6 +37,8 @@ def estimate_patient(patient_id, records, variants_tsv, vcf, genes_tsv, settings
     write_tsv(tf_rows, outputs["tumour_fraction"], A.TF_COLUMNS)
     write_tsv(cluster_rows, outputs["clusters"], A.CLUSTER_COLUMNS)
     write_tsv(variant_rows, outputs["variants"], A.VARIANT_COLUMNS)
+    rows, tree = tree_rows(patient_id, cluster_rows)
+    write_tsv(rows, outputs["tree"], TREE_COLUMNS)
     print(
         f"{patient_id}: {len(counts.variants)} somatic variants, {len(ids)} samples",
         file=sys.stderr,
@@ -43,6 +46,12 @@ def estimate_patient(patient_id, records, variants_tsv, vcf, genes_tsv, settings
     if fit is not None:
         bic = ", ".join(f"K={k}: {b:.1f}" for k, b in fit.bic_by_k.items())
         print(f"  clusters by BIC: {len(fit.weights)} ({bic})", file=sys.stderr)
+    parents = ", ".join(f"{r['cluster']} < {r['parent']}" for r in rows if r["parent"])
+    print(
+        f"  clone tree: {parents or 'the truncal cluster alone'}; {tree.fitting} tree(s) fit"
+        f" the fractions (sum rule {'holds' if tree.holds else 'violated'})",
+        file=sys.stderr,
+    )
     for s, r in zip(ids, tf_rows):
         limit = float(r["pooled_detection_limit"]) if r["pooled_detection_limit"] else None
         print(

@@ -71,4 +71,13 @@ detected VAF for "after").
 ``reason`` says why (which samples are not_covered or too shallow, with limits and VAFs).
 acquired_on / lost_on: the drug (on_treatment without " (after)") at the first detection /
 at the first sample after the last detection.
+
+Clones (``clone``) also grow and shrink: where a clone's cancer cell fraction interval at a
+sample detecting it lies wholly above (below) the interval at the previous sample detecting
+it, it
+``expands`` (``shrinks``) on the drug running at the later sample. A clone that would be
+``persistent``, ``baseline`` or ``undetermined`` is classified by its latest such change,
+with the drug in ``acquired_on`` (expands) or ``lost_on`` (shrinks) — a resistant subclone
+expanding on a drug before relapse; an ``acquired``, ``lost`` or ``transient`` clone keeps
+that classification, its changes written in ``reason``.
 """

@@ -21,7 +21,55 @@ def why_not(row, vaf):
 
 def classify(rows):
     """classification, reason, first/last day detected, acquired_on, lost_on of one event
-    from its timeline rows in sample order."""
+    from its timeline rows in sample order; a clone's growth and shrinking on a drug too."""
+    out = _classify(rows)
+    if rows and rows[0]["event_type"] == "clone":
+        out = _with_trend(out, [r for r in rows if r["status"] != "not_measured"])
+    return out
+
+
+def _trend(seq):
+    """A clone's significant changes between consecutive samples detecting it: (word, drug,
+    text) where its CCF interval lies wholly above (``expands``) or below (``shrinks``) the
+    previous one's; the drug is the line running at the later sample. (Rising from or
+    falling below detection is what acquired and lost say.)"""
+    measured = [r for r in seq if r["status"] == "detected" and number(r["value_low"]) is not None]
+    out = []
+    for prev, cur in zip(measured, measured[1:]):
+        word = None
+        if number(cur["value_low"]) > number(prev["value_high"]):
+            word = "expands"
+        elif number(cur["value_high"]) < number(prev["value_low"]):
+            word = "shrinks"
+        if word:
+            drug = drug_of(cur["on_treatment"]) or "before treatment"
+            text = (
+                f"{word} on {drug}: CCF {prev['value']} [{prev['value_low']}, "
+                f"{prev['value_high']}] at {prev['sample_id']} (day {prev['day']}) to "
+                f"{cur['value']} [{cur['value_low']}, {cur['value_high']}] at "
+                f"{cur['sample_id']} (day {cur['day']})"
+            )
+            out.append((word, drug, text))
+    return out
+
+
+def _with_trend(out, seq):
+    """A clone present before and after (persistent, baseline, undetermined) whose cell
+    fraction changed beyond its intervals is classified by its latest change, ``expands``
+    (drug in acquired_on) or ``shrinks`` (drug in lost_on); an acquired, lost or transient
+    clone keeps that classification, its changes named in the reason."""
+    changes = _trend(seq)
+    if not changes:
+        return out
+    reason = "; ".join(text for _, _, text in changes)
+    if out["classification"] in ("acquired", "lost", "transient"):
+        return {**out, "reason": f"{out['reason']}; {reason}"}
+    word, drug, _ = changes[-1]
+    on = {"acquired_on": drug} if word == "expands" else {"lost_on": drug}
+    return {**out, **on, "classification": word, "reason": reason}
+
+
+def _classify(rows):
     kind = rows[0]["event_type"] if rows else ""
     seq = [r for r in rows if r["status"] != "not_measured"]
     hits = [i for i, r in enumerate(seq) if r["status"] == "detected"]

@@ -34,7 +34,7 @@ from resistance_timeline.timeline.therapy import number, ordered_lines  # noqa: 
 
 MAX_SERIES = 8  # events per panel; the rest are counted in the legend
 RC = {"svg.fonttype": "none", "font.size": 8, "legend.fontsize": 7}
-CHANGING = ("acquired", "lost", "transient")
+CHANGING = ("acquired", "lost", "transient", "expands", "shrinks")
 RED = ["#d62728", "#8b0000", "#ff5a4e", "#b5382c", "#e07a7c"]
 OTHER = [
     *["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#17becf"],

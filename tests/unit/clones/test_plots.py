@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from resistance_timeline.clones.plots import band_curves, cluster_series, parents, plot_clones
+from resistance_timeline.clones.plots import band_curves, cluster_series, plot_clones
 
 TF_ROWS = [
     {
@@ -40,8 +40,7 @@ def cluster_rows(ccf):
     return rows
 
 
-def test_pigeonhole_nests_a_clone_that_cannot_be_a_sibling():
-    # A 0.6 and B 0.5 cannot both sit beside each other in one tumour: B nests in A
+def test_bands_nest_each_clone_in_its_parent_of_the_tree():
     series = cluster_series(
         cluster_rows(
             {
@@ -52,17 +51,19 @@ def test_pigeonhole_nests_a_clone_that_cannot_be_a_sibling():
             }
         )
     )
-    root, parent = parents(series)
-    assert root == "C1" and parent["A"] == "C1" and parent["B"] == "A"
-    assert parent["D"] == "C1"  # 0.6 + 0.2 fits beside A
+    parent = {"C1": None, "A": "C1", "B": "A", "D": "C1"}  # as tree.py would nest them
     grid = np.linspace(0, 400, 50)
-    curves = band_curves(series, grid)
+    curves = band_curves(series, grid, parent)
     for child, p in parent.items():
+        if p is None:
+            continue
         lo, hi = curves[child]
         plo, phi = curves[p]
         assert (lo >= plo - 1e-9).all() and (hi <= phi + 1e-9).all()
     lo, hi = curves["C1"]
     assert np.allclose(hi - lo, 1.0)
+    lo, hi = curves["B"]  # B fills 0.5 of the tumour inside A
+    assert np.isclose((hi - lo)[-1], 0.5)
 
 
 def test_figure_files(tmp_path):
@@ -71,7 +72,12 @@ def test_figure_files(tmp_path):
         {"line": 1, "drug": "lorlatinib", "start_day": 100, "end_day": 495, "best_response": "CR"}
     ]
     out = [tmp_path / "p.png", tmp_path / "p.svg"]
-    plot_clones(TF_ROWS, rows, treatments, "P", out)
+    tree = [
+        {"cluster": c, "parent": p, "tree_ambiguous": "true", "sum_rule": "holds"}
+        for c, p in (("C1", ""), ("C2", "C1"), ("C3", "C1"))
+    ]
+    plot_clones(TF_ROWS, rows, tree, treatments, "P", out)
     assert out[0].read_bytes()[:4] == b"\x89PNG" and out[0].stat().st_size > 20_000
     svg = out[1].read_text()
     assert "not detected, &lt; 0.31%" in svg and "C2: C2 variants" in svg and "lorlatinib" in svg
+    assert "several clone trees fit the fractions" in svg

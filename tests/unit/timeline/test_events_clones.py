@@ -82,3 +82,72 @@ def test_tumour_fraction_and_clone_events():
     assert (ev["C3"]["classification"], ev["C3"]["acquired_on"]) == ("acquired", "lorlatinib")
     p1 = [r for r in rows if r["event_type"] == "clone" and r["sample_id"] == "P1"]
     assert {r["status"] for r in p1} == {"not_measured"}  # no tumour, no cell fraction
+
+
+def trend_clusters(c2, c3):
+    """The truncal cluster detected throughout, C2 and C3 with (ccf, low, high) per sample;
+    the tumour detected in every sample."""
+    rows = []
+    for c, values in (("C1", [(1, 0.9, 1)] * 3), ("C2", c2), ("C3", c3)):
+        for s, (ccf, low, high) in zip(SAMPLES, values):
+            rows.append(
+                {
+                    "cluster": c,
+                    "truncal": "true" if c == "C1" else "false",
+                    "variants": "3",
+                    "members": f"{c} variants",
+                    "sample_id": s["sample_id"],
+                    "day": s["day"],
+                    "material": s["material"],
+                    "ccf": str(ccf),
+                    "ccf_low": str(low),
+                    "ccf_high": str(high),
+                    "status": "detected" if low > 0 else "not_detected",
+                }
+            )
+    return rows
+
+
+def test_a_clone_expands_or_shrinks_on_a_drug_when_its_interval_moves_past_the_last():
+    tf = [{**r, "tumour_fraction": "0.5", "tumour_detected": "true"} for r in tf_rows()]
+    tables = Tables(
+        tumour_fraction=tf,
+        clusters=trend_clusters(
+            # C2 grows on lorlatinib (P1 -> P2, intervals apart) before relapse
+            [(0.1, 0.05, 0.15), (0.12, 0.06, 0.2), (0.6, 0.45, 0.75)],
+            # C3 falls from T0 (before treatment) to P1 (day 200, on lorlatinib)
+            [(0.7, 0.6, 0.8), (0.2, 0.1, 0.3), (0.25, 0.12, 0.35)],
+        ),
+    )
+    _, events, _, _ = build_patient(
+        "P", SAMPLES, TREATMENTS, schema_defaults("timeline"), tables, load_markers(MARKERS)
+    )
+    ev = {e["gene"]: e for e in events if e["event_type"] == "clone"}
+    assert (ev["C2"]["classification"], ev["C2"]["acquired_on"]) == ("expands", "lorlatinib")
+    assert ev["C2"]["reason"] == (
+        "expands on lorlatinib: CCF 0.12 [0.06, 0.2] at P1 (day 200) to 0.6 [0.45, 0.75] at P2"
+        " (day 400)"
+    )
+    assert (ev["C3"]["classification"], ev["C3"]["lost_on"]) == ("shrinks", "lorlatinib")
+    assert ev["C3"]["acquired_on"] == ""
+
+
+def test_an_acquired_clone_keeps_its_classification_and_names_its_growth():
+    tf = [{**r, "tumour_fraction": "0.5", "tumour_detected": "true"} for r in tf_rows()]
+    tables = Tables(
+        tumour_fraction=tf,
+        clusters=trend_clusters(
+            [(0.0, 0.0, 0.02), (0.1, 0.05, 0.15), (0.6, 0.45, 0.75)],
+            [(0.3, 0.2, 0.4)] * 3,  # no change beyond its intervals: persistent
+        ),
+    )
+    _, events, _, _ = build_patient(
+        "P", SAMPLES, TREATMENTS, schema_defaults("timeline"), tables, load_markers(MARKERS)
+    )
+    ev = {e["gene"]: e for e in events if e["event_type"] == "clone"}
+    assert (ev["C2"]["classification"], ev["C2"]["acquired_on"]) == ("acquired", "lorlatinib")
+    assert ev["C2"]["reason"].endswith(
+        "; expands on lorlatinib: CCF 0.1 [0.05, 0.15] at P1"
+        " (day 200) to 0.6 [0.45, 0.75] at P2 (day 400)"
+    )
+    assert ev["C3"]["classification"] == "persistent"
