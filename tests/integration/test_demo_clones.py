@@ -128,6 +128,14 @@ def test_clone_tree_puts_every_subclone_under_the_trunk_and_holds(clones, patien
     }
 
 
+def test_where_the_model_cannot_tell_it_says_so(clones):
+    # IMT02's third cluster holds one variant; NB01-P1A has no detectable tumour
+    imt02 = {(r["cluster"], r["sample_id"]): r["note"] for r in clones["IMT02"]["clusters"]}
+    assert imt02[("C3", "IMT02-T0")] == "few_variants" and imt02[("C1", "IMT02-T0")] == ""
+    nb01 = {(r["cluster"], r["sample_id"]): r["note"] for r in clones["NB01"]["clusters"]}
+    assert nb01[("C1", "NB01-P1A")] == "tumour_not_detected"
+
+
 def test_fish_plot_files(demo_results):
     for patient in PATIENTS:
         png = demo_results / "clones" / f"{patient}.clones.png"

@@ -31,7 +31,7 @@ TF_COLUMNS = [
 ]
 CLUSTER_COLUMNS = [
     *["patient_id", "cluster", "truncal", "variants", "members", "sample_id", "day", "material"],
-    *["prevalence", "ccf", "ccf_low", "ccf_high", "status"],
+    *["prevalence", "ccf", "ccf_low", "ccf_high", "status", "note"],
 ]
 VARIANT_COLUMNS = [
     *["patient_id", "contig", "pos", "ref", "alt", "gene", "protein", "sample_id", "day"],
@@ -168,6 +168,8 @@ def _cluster_rows(patient_id, counts, scale, eps, fit, fractions, names, setting
             phi = float(fit_prevalence(a, d, sc, eps[j])) if d.sum() else None
             tf = fractions[j].tf if fractions[j].detected else None
             ccf, low, high, _ = cluster_ccf(a, d, sc, eps[j], phi, tf)
+            note = ["few_variants"] if len(idx) < settings["min_variants"] else []
+            note += [] if fractions[j].detected else ["tumour_not_detected"]
             rows.append(
                 {
                     "patient_id": patient_id,
@@ -183,6 +185,7 @@ def _cluster_rows(patient_id, counts, scale, eps, fit, fractions, names, setting
                     "ccf_low": fmt(low),
                     "ccf_high": fmt(high),
                     "status": presence(ccf, low, high, settings["min_ccf"]),
+                    "note": ";".join(note),
                 }
             )
     return rows

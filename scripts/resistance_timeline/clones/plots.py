@@ -14,7 +14,8 @@ dependency.
   tumour, height 1), each nested in its parent of the clone tree (tree.py:
   results/clones/{patient}.tree.tsv; where several trees fit, the drawn one is the most
   parsimonious and the title says the tree is ambiguous). Children are stacked side by side,
-  centred in their parent. Between
+  centred in their parent. A cluster of fewer than ``clones.min_variants`` variants (note
+  ``few_variants``) is drawn faded and dotted, "uncertain" in the legend. Between
   samples the fractions are interpolated smoothly; samples where the tumour is not detected
   are left out of the interpolation and hatched.
 """
@@ -38,7 +39,13 @@ def cluster_series(cluster_rows):
     for r in cluster_rows:
         c = out.setdefault(
             r["cluster"],
-            {"members": r["members"], "truncal": r["truncal"] == "true", "points": []},
+            {
+                "members": r["members"],
+                "truncal": r["truncal"] == "true",
+                "few": "few_variants" in r.get("note", ""),
+                "variants": r.get("variants", ""),
+                "points": [],
+            },
         )
         c["points"].append((number(r["day"]), number(r["ccf"])))
     return out
@@ -193,11 +200,15 @@ def _fish(ax, tf_rows, cluster_rows, tree_rows):
     for k, (name, (lo, hi)) in enumerate(curves.items()):
         s = series[name]
         label = _short(f"{name}{' (truncal)' if s['truncal'] else ''}: {s['members']}")
+        if s["few"]:  # too few variants to read as a clone's fractions: drawn as uncertain
+            label = f"{name} ({s['variants']} variant(s), uncertain): " + label.split(": ", 1)[1]
         ax.fill_between(
             grid,
             lo,
             hi,
             color=COLOURS[k % len(COLOURS)],
+            alpha=0.45 if s["few"] else 1.0,
+            hatch="..." if s["few"] else None,
             lw=0.6,
             edgecolor="#333333",
             label=label,

@@ -66,5 +66,18 @@ def test_clusters_and_their_cancer_cell_fractions(result):
     assert float(by[(lost, "T0")]["ccf"]) == pytest.approx(0.5, abs=0.12)
     assert by[(lost, "P3")]["status"] == "not_detected"
     assert by[("C1", "P1")]["ccf"] == ""  # no tumour: no cell fraction
+    assert by[("C1", "P1")]["note"] == "tumour_not_detected" and by[("C1", "T0")]["note"] == ""
     members = {r["cluster"] for r in rows if r["sample_id"] == "T0" and r["gene"] == "G0"}
     assert members == {"C1"} and names[0] == "truncal"
+
+
+def test_a_cluster_of_few_variants_is_marked(result):
+    counts = result[5]
+    settings = {**schema_defaults("clones"), "min_variants": 4}
+    _, clusters, _, _ = analyse("P", counts, EPS, np.ones((23, 4)), {}, settings)
+    # the relapse clone has 3 variants: at the default min_variants (3) it is read as a clone
+    # (result), below 4 it is marked in every sample
+    relapse = [r for r in clusters if r["variants"] == 3]
+    assert relapse and all(r["note"].startswith("few_variants") for r in relapse)
+    assert all("few_variants" not in r["note"] for r in clusters if r["variants"] >= 4)
+    assert all("few_variants" not in r["note"] for r in result[1])

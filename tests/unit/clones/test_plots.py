@@ -35,6 +35,8 @@ def cluster_rows(ccf):
                     "members": f"{name} variants",
                     "day": r["day"],
                     "ccf": "" if value is None else str(value),
+                    "variants": "1" if name == "C3" else "5",
+                    "note": "few_variants" if name == "C3" else "",
                 }
             )
     return rows
@@ -81,3 +83,4 @@ def test_figure_files(tmp_path):
     svg = out[1].read_text()
     assert "not detected, &lt; 0.31%" in svg and "C2: C2 variants" in svg and "lorlatinib" in svg
     assert "several clone trees fit the fractions" in svg
+    assert "C3 (1 variant(s), uncertain): C3 variants" in svg  # few variants: not read as known
