@@ -7,11 +7,14 @@ Per patient, from its somatic variants measured in every tumour and cfDNA sample
   FORMAT/OA: fragments showing neither ref nor alt at SNV sites), copy ratios;
 - ``tumour_fraction``: the read model (VAF = prevalence · m / 2r, WISP's formula with the copy
   ratio), maximum-likelihood prevalence with a profile-likelihood interval, the LOH estimate;
-- ``clustering``: binomial mixture over all samples jointly, BIC for the number of clusters
+- ``clustering``: mixture over all samples jointly, BIC under a beta-binomial read model for
+  the number of clusters
   (its docstring says how it is like and unlike PyClone-VI);
 - ``pooled``: tumour presence by pooling the truncal variants (p-value, detection limit);
 - ``ccf``: cancer cell fractions of variants and clusters, multiplicity, presence calls;
 - ``analysis``: the steps in order — cluster, truncal cluster = the one of highest prevalence,
   its prevalence per sample = the tumour fraction, pooled test, CCFs — and the tables;
+- ``tree``: the clone tree (sum rule within intervals, time; the most parsimonious of the
+  trees that fit, and whether another fits as well);
 - ``run``: reading and writing; ``plots``: the fish plot beside the tumour-fraction track.
 """

@@ -1,44 +1,52 @@
 """Clustering of a patient's somatic variants by their trajectories over its samples: a
-binomial mixture fitted jointly over all tumour and cfDNA samples by EM, the number of
-clusters chosen by BIC, deterministic for a fixed seed.
+mixture fitted jointly over all tumour and cfDNA samples by EM, the number of clusters chosen
+by BIC under a beta-binomial read model, deterministic for a fixed seed.
 
 Model: cluster k has a cellular prevalence phi[k, s] in each sample s (the fraction of all
 cells of the sample carrying the cluster's variants: tumour fraction × cancer cell fraction)
 and a weight pi[k]. A variant i of cluster k shows alt[i, s] of depth[i, s] fragments with
-probability eps[s] + (1 − 2 eps[s]) · scale[i, s] · phi[k, s] per fragment, scale = m / (2r)
-(tumour_fraction.py). EM: responsibilities from the per-variant likelihoods summed over
-samples; phi[k, s] by weighted maximum likelihood (closed form when a sample's scale is the
-same for every variant, bisection on the concave likelihood otherwise). Starts: k-means++ on
-the variants' own prevalence estimates, ``restarts`` times per cluster count from ``seed``,
-and the best fit with one cluster fewer plus, in turn, the variant each of its clusters
-explains worst; the best likelihood wins. A quasi-BIC, −2 log L / c + (K·S + K − 1) · ln(V),
-picks K, where c >= 1 is the overdispersion of the VAFs around their clusters (Pearson
-chi-square per degree of freedom over informative cells, re-estimated on the chosen fit):
-VAFs scatter more than binomial sampling (in the demo's cfDNA about 2x), and plain BIC would
-split a clone on that scatter.
+expected fraction p = eps[s] + (1 − 2 eps[s]) · scale[i, s] · phi[k, s], scale = m / (2r)
+(tumour_fraction.py). EM with the binomial density: responsibilities from the per-variant
+likelihoods summed over samples; phi[k, s] by weighted maximum likelihood (closed form when a
+sample's scale is the same for every variant, bisection on the concave likelihood otherwise).
+Starts: k-means++ on the variants' own prevalence estimates, ``restarts`` times per cluster
+count from ``seed``, and the best fit with one cluster fewer plus, in turn, the variant each of
+its clusters explains worst; the best likelihood wins. The number of clusters: each K's fit is
+scored by its beta-binomial likelihood, Beta-Binomial(depth, p·ρ, (1 − p)·ρ), at the precision
+ρ that maximises it (profiled over ``PRECISIONS``, the binomial included), and BIC,
+−2 log L + (K·S + K) · ln(V), the precision counted as a parameter, picks K. VAFs scatter more
+than binomial sampling (PCR duplicates that escape marking, capture and mapping differences
+between alleles); a binomial score splits a clone on that scatter (one clone simulated at
+precision 100 and depth 300: 3-4 clusters under the former quasi-binomial BIC, 1 here), while a
+precision fitted to the data keeps apart clones whose fractions differ by more than it.
 
 Like PyClone-VI (Gillis & Roth 2020, BMC Bioinformatics 21:571): variants are clustered jointly
 over all samples of a patient with one prevalence per cluster and sample; the read model
-(binomial, copy number and multiplicity entering the expected VAF, an error term) is its
-binomial density; several random restarts and the best objective are kept.
+(beta-binomial, copy number and multiplicity entering the expected VAF, an error term) is its
+beta-binomial density; several random restarts and the best objective are kept.
 Unlike PyClone-VI: maximum likelihood by EM instead of mean-field variational Bayes (no
 Dirichlet prior over the weights, no posterior over the prevalence — intervals come from the
 profile likelihood instead, ccf.py); the number of clusters from BIC rather than the weights a
-truncated Dirichlet process leaves non-empty; the variant's multiplicity is fixed (1, or
-chosen once from the copy number) rather than summed over genotypes with a prior; binomial
-only (PyClone-VI also offers a beta-binomial density; overdispersion here enters through the
-quasi-likelihood instead, in the choice of K and in the widths of the intervals, which corrects
-moderate scatter only: strongly overdispersed VAFs can still split a clone, where a
-beta-binomial density would be the remedy); the tumour fraction is not an input but the
-prevalence of the truncal cluster. PyClone-VI is not installable here (not on PyPI, needs
-Python >= 3.12), so this is written for the project and tested on known mixtures.
+truncated Dirichlet process leaves non-empty; the precision is fitted (one per patient,
+profiled) where PyClone-VI fixes it (200 by default); the EM itself runs on the binomial
+density (the beta-binomial's mean is the binomial's; its precision enters the choice of K);
+the variant's multiplicity is fixed (1, or chosen once from the copy number) rather than
+summed over genotypes with a prior; the tumour fraction is not an input but the prevalence of
+the truncal cluster. PyClone-VI is not installable here (not on PyPI, needs Python >= 3.12),
+so this is written for the project and tested on known mixtures, binomial and overdispersed.
 """
 
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import gammaln
 
 from resistance_timeline.clones.tumour_fraction import fit_prevalence, log_choose, log_likelihood
+
+# beta-binomial precisions the model choice profiles over (None: binomial); VAF scatter at
+# depth 300 from 30x (precision 10) down to binomial
+PRECISIONS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, None)
+TINY_P = 1e-9
 
 
 @dataclass
@@ -52,7 +60,7 @@ class Clustering:
     loglik: float
     bic: float
     bic_by_k: dict = field(default_factory=dict)
-    overdispersion: float = 1.0
+    precision: float | None = None  # beta-binomial precision; None: binomial
 
     @property
     def labels(self):
@@ -158,76 +166,78 @@ def _drop_empty(phi, weights, resp):
     return phi[used], weights[used] / weights[used].sum(), resp
 
 
-def overdispersion(fit, alt, depth, scale, eps):
-    """Pearson chi-square of a fit over its covered variant × sample cells, per degree of
-    freedom, at least 1: how much more the VAFs scatter than binomial sampling allows (alt
-    reads of one variant are not independent draws: duplicates that escape marking, capture
-    and mapping differences between alleles)."""
+def beta_binomial_loglik(fit, alt, depth, scale, eps, precision):
+    """Log likelihood of a fitted mixture when each variant's alt reads in a sample are
+    beta-binomial around its cluster's expected VAF p: Beta-Binomial(depth, p·ρ, (1 − p)·ρ),
+    precision ρ (``None``: binomial, ρ → ∞). Reads of one variant are not independent draws
+    (duplicates that escape marking, capture and mapping differences between alleles): the
+    VAFs of one clone scatter more than binomial sampling allows, by a factor
+    (depth + ρ) / (1 + ρ) of the binomial variance."""
     from resistance_timeline.clones.tumour_fraction import alt_probability
 
-    labels = fit.labels
-    p = alt_probability(fit.phi[labels], scale, eps)  # each variant at its cluster's
-    expected = depth * p
-    # cells with too few expected alt (or ref) reads carry no information on the scatter
-    informative = (expected >= 5) & (depth - expected >= 5)
-    chi2 = ((alt - expected) ** 2 / np.maximum(expected * (1 - p), 1e-12))[informative].sum()
-    # one prevalence is fitted per cluster and sample with informative cells
-    cells = {(k, s) for (i, s) in zip(*np.nonzero(informative)) for k in [labels[i]]}
-    dof = informative.sum() - len(cells)
-    return max(1.0, float(chi2 / dof)) if dof > 0 else 1.0
+    p = np.clip(alt_probability(fit.phi[None], scale[:, None, :], eps), TINY_P, 1 - TINY_P)
+    a, d = alt[:, None, :], depth[:, None, :]
+    if precision is None:
+        terms = a * np.log(p) + (d - a) * np.log1p(-p)
+    else:
+        al, be = p * precision, (1 - p) * precision
+        terms = (
+            gammaln(a + al)
+            + gammaln(d - a + be)
+            - gammaln(d + precision)
+            - gammaln(al)
+            - gammaln(be)
+            + gammaln(precision)
+        )
+    ll = terms.sum(-1) + log_choose(depth, alt).sum(axis=1)[:, None]
+    ll = ll + np.log(np.maximum(fit.weights, 1e-300))
+    top = ll.max(axis=1, keepdims=True)
+    return float((top[:, 0] + np.log(np.exp(ll - top).sum(axis=1))).sum())
 
 
 def cluster_variants(alt, depth, scale, eps, max_clusters, restarts, seed):
-    """Best mixture over 1..max_clusters clusters (at most one per variant) by a quasi-BIC:
-    BIC with the log likelihood divided by the overdispersion c (overdispersion()), so
-    extra-binomial scatter of VAFs does not split a clone (QAIC's correction, Lebreton et al.
-    1992, carried to BIC). c starts from the fit plain BIC prefers (whose extra clusters absorb
-    part of the scatter) and is re-estimated on the fit chosen under it until the choice
-    holds (c never decreases). Clusters are ordered by total
-    prevalence over the samples, largest first (the truncal candidate). ``alt``, ``depth``,
-    ``scale``: (V, S); ``eps``: (S,)."""
+    """Best mixture over 1..max_clusters clusters (at most one per variant) by BIC under the
+    beta-binomial read model: each K's fit is scored by its beta-binomial log likelihood at
+    the precision that maximises it (profiled over ``PRECISIONS``, the binomial included),
+    counting the precision as one more parameter. Overdispersed VAFs then widen the clusters
+    instead of splitting a clone (a binomial score splits one clone simulated at precision
+    100 and depth 300 into 3-4 clusters; this keeps it whole), and a clone apart from another
+    by more than the scatter still stands alone. Clusters are ordered by total prevalence
+    over the samples, largest first (the truncal candidate). ``alt``, ``depth``, ``scale``:
+    (V, S); ``eps``: (S,)."""
     alt, depth = np.asarray(alt, float), np.asarray(depth, float)
     scale, eps = np.asarray(scale, float), np.asarray(eps, float)
     n_var, n_samples = alt.shape
-    fits = {}
+    fits, bic_by_k = {}, {}
     for k in range(1, min(max_clusters, n_var) + 1):
         runs = [
             fit_mixture(alt, depth, scale, eps, k, np.random.default_rng([seed, k, r]))
             for r in range(restarts if k > 1 else 1)
         ]
-        previous = fits.get(k - 1, (None,))[0]
+        previous = fits.get(k - 1)
         if previous is not None and len(previous.weights) == k - 1:  # split a cluster
             for start in split_starts(previous, alt, depth, scale, eps):
                 runs.append(fit_mixture(alt, depth, scale, eps, k, None, start=start))
         phi, weights, resp, loglik = max(runs, key=lambda f: f[3])
         phi, weights, resp = _drop_empty(phi, weights, resp)
+        fit = Clustering(phi, weights, resp, loglik, 0.0)
+        scores = {r: beta_binomial_loglik(fit, alt, depth, scale, eps, r) for r in PRECISIONS}
+        fit.precision = max(scores, key=lambda r: (scores[r], r is None))
         used = len(weights)
-        n_params = used * n_samples + used - 1
-        fits[k] = (Clustering(phi, weights, resp, loglik, 0.0), n_params)
-
-    def bic(k, c_hat):
-        fit, n_params = fits[k]
-        return -2 * fit.loglik / c_hat + n_params * np.log(n_var)
-
-    # the overdispersion of the chosen fit, and the fit chosen under it, until they agree
-    best_k, c_hat = min(fits, key=lambda k: bic(k, 1.0)), 1.0
-    for _ in range(10):
-        c_hat = max(c_hat, overdispersion(fits[best_k][0], alt, depth, scale, eps))
-        chosen = min(fits, key=lambda k: (round(bic(k, c_hat), 9), k))
-        if chosen == best_k:
-            break
-        best_k = chosen
-    bic_by_k = {k: float(bic(k, c_hat)) for k in fits}
-    best = fits[best_k][0]
+        n_params = used * n_samples + used - 1 + 1  # prevalences, weights, the precision
+        bic_by_k[k] = -2 * scores[fit.precision] + n_params * np.log(n_var)
+        fits[k] = fit
+    best_k = min(bic_by_k, key=lambda k: (round(bic_by_k[k], 9), k))
+    best = fits[best_k]
     order = np.argsort(-best.phi.sum(axis=1), kind="stable")
     return Clustering(
         best.phi[order],
         best.weights[order],
         best.resp[:, order],
         best.loglik,
-        bic_by_k[best_k],
-        bic_by_k,
-        c_hat,
+        float(bic_by_k[best_k]),
+        {k: float(b) for k, b in bic_by_k.items()},
+        best.precision,
     )
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from resistance_timeline.clones.clustering import (
     adjusted_rand_index,
+    beta_binomial_loglik,
     cluster_variants,
-    overdispersion,
 )
 from resistance_timeline.clones.tumour_fraction import alt_probability
 
@@ -73,14 +73,34 @@ def test_adjusted_rand_index_matches_scikit_learn_examples(a, b, expected):
     assert adjusted_rand_index(a, b) == pytest.approx(expected)
 
 
-def test_overdispersion_of_a_fit():
-    # one clone, binomial VAFs: about 1; beta-binomial (precision 100) at depth 300: about
-    # 1 + 299 / 101 = 4
-    rng = np.random.default_rng(9)
-    depth = np.full((40, 2), 300.0)
-    fits = {}
-    for name, vaf in (("binomial", np.full((40, 2), 0.3)), ("beta", rng.beta(30, 70, (40, 2)))):
-        alt = rng.binomial(300, vaf).astype(float)
-        fit = cluster_variants(alt, depth, np.full((40, 2), 0.5), np.zeros(2), 1, 1, 3)
-        fits[name] = overdispersion(fit, alt, depth, np.full((40, 2), 0.5), np.zeros(2))
-    assert fits["binomial"] < 1.4 and 2.5 < fits["beta"] < 6
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_an_overdispersed_clone_stays_one_cluster(seed):
+    # one clone, VAFs beta-distributed around 0.3 (precision 100) at depth 300: the scatter of
+    # capture and PCR, not clones; a binomial score splits it into 3-4 clusters
+    rng = np.random.default_rng(seed)
+    vaf = rng.beta(30, 70, (40, 3))
+    depth = rng.poisson(300, (40, 3)).astype(float)
+    alt = rng.binomial(depth.astype(int), vaf).astype(float)
+    fit = cluster_variants(alt, depth, np.full((40, 3), 0.5), np.full(3, 1e-3), 6, 5, 11)
+    assert len(fit.weights) == 1, fit.bic_by_k
+    assert fit.precision is not None and 30 <= fit.precision <= 300
+
+
+def test_overdispersed_clones_apart_by_more_than_their_scatter_stay_apart():
+    rng = np.random.default_rng(5)
+    means = np.repeat([[0.3, 0.3], [0.1, 0.25]], 15, axis=0)  # two clones, 15 variants each
+    vaf = rng.beta(means * 150, (1 - means) * 150)
+    depth = rng.poisson(400, (30, 2)).astype(float)
+    alt = rng.binomial(depth.astype(int), vaf).astype(float)
+    fit = cluster_variants(alt, depth, np.full((30, 2), 0.5), np.full(2, 1e-3), 6, 5, 11)
+    assert adjusted_rand_index(np.repeat([0, 1], 15), fit.labels) == 1.0, fit.bic_by_k
+
+
+def test_beta_binomial_likelihood_tends_to_the_binomial():
+    alt, depth, _ = simulate(1)
+    fit = cluster_variants(alt, depth, np.full(alt.shape, 0.5), EPS, 6, 5, 11)
+    scale = np.full(alt.shape, 0.5)
+    binomial = beta_binomial_loglik(fit, alt, depth, scale, EPS, None)
+    assert abs(beta_binomial_loglik(fit, alt, depth, scale, EPS, 1e7) - binomial) < 0.05
+    assert beta_binomial_loglik(fit, alt, depth, scale, EPS, 10) < binomial  # binomial data
+    assert fit.precision is None or fit.precision >= 1000
