@@ -295,8 +295,8 @@ def get_freebayes_options(wildcards):
 # --- input functions: QC report -------------------------------------------------------------
 def get_multiqc_inputs(wildcards):
     """The QC files MultiQC reads: fastp reports of every FASTQ unit, duplicate marking and
-    target coverage of every WES sample, STAR's summary of every STAR-aligned RNA sample.
-    """
+    target coverage of every WES sample, STAR's summary of every STAR-aligned RNA sample,
+    duplicate marking of every RNA sample imported as a BAM."""
     fastp = [
         fill(
             rules.trim_reads.output.json,
@@ -323,7 +323,13 @@ def get_multiqc_inputs(wildcards):
         for s in samples_of(p, "rna")
         if not rna_is_imported(s)
     ]
-    return fastp + wes + star
+    imported = [
+        fill(rules.import_rna_bam.output.stats, patient=p, sample=s)
+        for p in patients_with("rna")
+        for s in samples_of(p, "rna")
+        if rna_is_imported(s)
+    ]
+    return fastp + wes + star + imported
 
 
 # --- targets of a full run -------------------------------------------------------------------
@@ -377,7 +383,9 @@ def final_outputs():
     timeline += list(rules.tabulate_samples.output) + list(
         rules.build_cbioportal_study.output
     )
-    timeline += list(rules.run_multiqc.output) + list(rules.record_versions.output)
+    # nothing to report, no MultiQC
+    timeline += list(rules.run_multiqc.output) if qc else []
+    timeline += list(rules.record_versions.output)
     clones = [
         fill(t, patient=p)
         for p in clone_patients()

@@ -21,11 +21,14 @@ rule run_multiqc:
     resources:
         mem_mb=grow_with_attempt(4000),
         runtime=30,
+    params:
+        config=os.path.join(WORKFLOW_DIR, "resources", "multiqc_config.yaml"),
     shell:
         # exactly the declared inputs (a file list), never a scan of results/
         "(outdir=$(dirname {output}) && mkdir -p $outdir"
         " && printf '%s\\n' {input} > $outdir.files"
-        " && multiqc --force --no-version-check --file-list $outdir.files"
+        " && multiqc --force --no-version-check --config {params.config:q}"
+        " --file-list $outdir.files"
         " --outdir $outdir --filename multiqc_report.html"
         " && rm $outdir.files) > {log} 2>&1"
 

@@ -88,6 +88,7 @@ rule import_rna_bam:
     output:
         bam="results/rna/{patient}/{sample}.imported.bam",
         bai="results/rna/{patient}/{sample}.imported.bam.bai",
+        stats="results/qc/markdup_rna/{patient}/{sample}.markdup.txt",
     log:
         "logs/import_rna_bam/{patient}/{sample}.log",
     benchmark:
@@ -104,7 +105,7 @@ rule import_rna_bam:
         "(samtools collate -@ {threads} -O -u {input:q} {resources.tmpdir}/collate_$$"
         " | samtools fixmate -@ {threads} -m -u - -"
         " | samtools sort -@ {threads} -m 1G -u -T {output.bam}.tmp -"
-        " | samtools markdup -@ {threads} -T {output.bam}.md - {output.bam}"
+        " | samtools markdup -@ {threads} -T {output.bam}.md -f {output.stats} - {output.bam}"
         " && samtools index {output.bam}) 2> {log}"
 
 

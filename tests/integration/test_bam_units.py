@@ -84,6 +84,17 @@ def test_fusion_and_counts_from_rna_bam_unit(bam_project, demo_results):
     assert abs(ours["PX-R0"].sum() - star["IMT01-R0"].sum()) <= 0.02 * star["IMT01-R0"].sum()
 
 
+def test_multiqc_shows_the_duplicates_of_every_imported_bam(bam_project):
+    """Imported BAMs are duplicate-marked here (RNA too: samtools markdup's statistics), and
+    MultiQC, with no FASTQ or STAR log of the RNA sample to read, shows them."""
+    stats = bam_project / "qc" / "multiqc" / "multiqc_report_data" / "multiqc_general_stats.txt"
+    table = pd.read_csv(stats, sep="\t").set_index("Sample")
+    fraction = table["samtools_markdup-duplicate_fraction"].dropna()
+    assert set(fraction.index) == {"PX-N", "PX-T2", "PX-R0", "SWAP-N", "SWAP-T0"}
+    assert (bam_project / "qc" / "markdup_rna" / "PX" / "PX-R0.markdup.txt").is_file()
+    assert 0 < fraction["PX-R0"] < 100
+
+
 def test_sample_swap_is_flagged(bam_project):
     table = pd.read_csv(bam_project / "qc/identity/SWAP.identity.tsv", sep="\t")
     pair = table.iloc[0]
@@ -93,3 +104,31 @@ def test_sample_swap_is_flagged(bam_project):
     assert "WARNING: SWAP-N and SWAP-T0 share only" in console and "likely a sample swap" in console
     same = pd.read_csv(bam_project / "qc/identity/PX.identity.tsv", sep="\t")
     assert (same.verdict == "same_individual").all()
+
+
+def test_an_rna_only_cohort_of_one_imported_bam_plans_multiqc_on_its_duplicates(
+    demo_results, tmp_path
+):
+    """The smallest RNA cohort a lab brings: one RNA sample as a BAM, no FASTQ, no WES. MultiQC
+    has its duplicate-marking statistics to read (it used to be planned with no input)."""
+    shutil.copy(demo_results / "rna/IMT01/IMT01-R0.bam", tmp_path / "rna.bam")
+    (tmp_path / "samples.tsv").write_text(
+        "patient_id\tsample_id\tassay\tmaterial\tday\ttimepoint\tpurity\n"
+        "PR\tPR-R0\trna\ttumor\t0\tdiagnosis\t\n"
+    )
+    (tmp_path / "units.tsv").write_text(
+        "sample_id\tunit_id\tfq1\tfq2\tbam\nPR-R0\tB1\t\t\trna.bam\n"
+    )
+    (tmp_path / "treatments.tsv").write_text(
+        "patient_id\tline\tdrug\tstart_day\tend_day\tbest_response\nPR\t1\talectinib\t10\t\tPR\n"
+    )
+    ref = COHORT / "reference"
+    (tmp_path / "config.yaml").write_text(
+        "samples: samples.tsv\nunits: units.tsv\ntreatments: treatments.tsv\n"
+        f"reference:\n  fasta: {ref}/genome.fa\n  gtf: {ref}/annotation.gtf\n"
+    )
+    result = run_snakemake("--configfile", "config.yaml", "-n", "-p", cwd=tmp_path)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
+    (block,) = [b for b in out.split("\n\n") if "rule run_multiqc:" in b]
+    assert "input: results/qc/markdup_rna/PR/PR-R0.markdup.txt\n" in block + "\n", block
