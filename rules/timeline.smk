@@ -140,5 +140,6 @@ rule plot_timeline:
         patient="{patient}",
         treatments=get_patient_treatments,
         settings=config["timeline"],
+        samples=get_timeline_samples,
     script:
         "../scripts/plot_timeline.py"

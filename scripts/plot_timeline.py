@@ -17,6 +17,7 @@ def main(snakemake):
             params.patient,
             [out.png, out.svg],
             params.settings,
+            params.samples,
         )
 
 

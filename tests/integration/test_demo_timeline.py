@@ -137,6 +137,9 @@ def test_timeline_figures_label_the_resistance_events(demo_results):
         assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 50_000
         svg = (folder / f"{patient}.timeline.svg").read_text()
         assert label in svg and drug in svg
+    # NB01 has no fusion: its panel says what was looked for, not "no data"
+    svg = (folder / "NB01.timeline.svg").read_text()
+    assert "no fusion detected in 2 RNA samples" in svg and "no data" not in svg
 
 
 def test_shallow_earlier_sample_leaves_a_late_subclone_undetermined(built):

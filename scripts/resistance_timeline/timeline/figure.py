@@ -1,8 +1,9 @@
 """The per-patient timeline figure (rule plot_timeline): a patient's events over the days of
 its samples, under its lines of therapy (PNG and SVG, for the report).
 
-Five panels share the day axis, each drawn even when empty ("no data"), so every patient's
-figure has the same layout:
+Five panels share the day axis, each drawn even when empty, so every patient's figure has the
+same layout; an empty panel says what was looked for and where ("no fusion detected in 3 RNA
+samples"), and "no data" only where nothing of its kind was measured (no RNA sample):
 
 1. therapy: each line as a coloured band from start to end day (an ongoing line runs off the
    right edge), labelled with its drug, line number and best response; the samples' days are
@@ -51,6 +52,27 @@ PANELS = [
     ("fusion", ("fusion",), "fusion fragments"),
     ("change", ("expression", "pathway"), "log2 FC / pathway score"),
 ]
+# what an empty panel looked for, and in which samples
+EMPTY = {
+    "vaf": ("no somatic variant detected", "tumour/cfDNA exome"),
+    "cnv": ("no copy-number change called", "tumour/cfDNA exome"),
+    "fusion": ("no fusion detected", "RNA sample"),
+    "change": ("no expression or pathway change found", "RNA sample"),
+}
+
+
+def empty_text(kind, samples):
+    """What an empty panel says: what was looked for in how many samples, or "no data" when
+    the patient has no sample of that kind (``samples``: the sheet's, with assay and
+    material; None: unknown)."""
+    if samples is None:
+        return "no data"
+    said, noun = EMPTY[kind]
+    if noun == "RNA sample":
+        n = sum(1 for s in samples if s["assay"] == "rna")
+    else:
+        n = sum(1 for s in samples if s["assay"] == "wes" and s["material"] != "normal")
+    return f"{said} in {n} {noun}{'s' if n != 1 else ''}" if n else f"no data (no {noun})"
 
 
 def _num(value):
@@ -107,12 +129,15 @@ def choose_series(timeline_rows, event_rows, types, limit=MAX_SERIES):
     return ordered[:limit], max(0, len(ordered) - limit)
 
 
-def plot_patient_timeline(timeline_rows, event_rows, treatments, patient, outputs, settings=None):
+def plot_patient_timeline(
+    timeline_rows, event_rows, treatments, patient, outputs, settings=None, samples=None
+):
     """Draw the patient's figure into every path of ``outputs`` (format from the extension).
     ``timeline_rows``/``event_rows``: the patient's timeline.tsv and events.tsv rows;
     ``treatments``: dicts line, drug, start_day, end_day (blank while ongoing), best_response;
     ``settings``: the timeline section of the configuration, when given the expression panel
-    marks ±min_abs_lfc."""
+    marks ±min_abs_lfc; ``samples``: the patient's samples (assay, material), for what an
+    empty panel says."""
     lines = ordered_lines(treatments)
     days = sorted({d for d in (_num(r["day"]) for r in timeline_rows) if d is not None})
     low, high, ongoing_end = _day_range(days, lines)
@@ -137,7 +162,8 @@ def plot_patient_timeline(timeline_rows, event_rows, treatments, patient, output
                 ax.axvline(day, color="#bbbbbb", lw=0.6, ls=":", zorder=0)
             ax.set_ylabel(ylabel)
             if not shown:
-                ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", va="center")
+                text = empty_text(kind, samples)
+                ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center")
                 ax.set_yticks([])
                 continue
             _draw_panel(ax, kind, shown, hidden, (high - low), loh_genes, settings)

@@ -6,7 +6,12 @@ from types import SimpleNamespace
 
 from helpers import REPO
 from resistance_timeline.setup.config import schema_defaults
-from resistance_timeline.timeline.figure import choose_series, is_relevant, plot_patient_timeline
+from resistance_timeline.timeline.figure import (
+    choose_series,
+    empty_text,
+    is_relevant,
+    plot_patient_timeline,
+)
 
 TREATMENTS = [
     {"line": "1", "drug": "crizotinib", "start_day": "14", "end_day": "120", "best_response": "PR"},
@@ -81,8 +86,25 @@ def test_only_rna_events_still_draws_every_panel(tmp_path):
     svg = tmp_path / "P.svg"
     plot_patient_timeline(RNA_ROWS, EVENTS, TREATMENTS, "P", [svg], SETTINGS)
     text = svg.read_text()
-    assert text.count("no data") == 2  # VAF and copy-number panels
+    assert text.count("no data") == 2  # VAF and copy-number panels, samples unknown
     assert "EML4::ALK" in text and "hedgehog activity up" in text
+
+
+def test_an_empty_panel_says_what_was_looked_for_and_where(tmp_path):
+    samples = [
+        {"sample_id": "P-N", "assay": "wes", "material": "normal"},
+        *({"sample_id": f"P-R{i}", "assay": "rna", "material": "tumor"} for i in range(3)),
+    ]
+    svg = tmp_path / "P.svg"
+    plot_patient_timeline(RNA_ROWS, EVENTS, TREATMENTS, "P", [svg], SETTINGS, samples)
+    text = svg.read_text()
+    # an RNA-only patient (its normal is no timepoint): nothing of the DNA panels measured
+    assert text.count("no data (no tumour/cfDNA exome)") == 2
+    assert empty_text("fusion", samples) == "no fusion detected in 3 RNA samples"
+    tumours = [{"assay": "wes", "material": m} for m in ("tumor", "cfdna")]
+    assert empty_text("vaf", tumours) == "no somatic variant detected in 2 tumour/cfDNA exomes"
+    assert empty_text("cnv", tumours[:1]) == "no copy-number change called in 1 tumour/cfDNA exome"
+    assert empty_text("change", []) == "no data (no RNA sample)"
 
 
 def test_relevance_and_series_order():
@@ -105,9 +127,15 @@ def test_entry_draws_the_rule_outputs(tmp_path):
     snakemake = SimpleNamespace(
         input=SimpleNamespace(timeline=str(timeline), events=str(events)),
         output=out,
-        params=SimpleNamespace(patient="P", treatments=TREATMENTS, settings=SETTINGS),
+        params=SimpleNamespace(
+            patient="P",
+            treatments=TREATMENTS,
+            settings=SETTINGS,
+            samples=[{"sample_id": "P-R0", "assay": "rna", "material": "tumor"}],
+        ),
         log=[str(tmp_path / "P.log")],
     )
     runpy.run_path(str(REPO / "scripts" / "plot_timeline.py"))["main"](snakemake)
     assert (tmp_path / "P.png").stat().st_size > 10_000
-    assert "alectinib" in (tmp_path / "P.svg").read_text()
+    svg = (tmp_path / "P.svg").read_text()
+    assert "alectinib" in svg and "no data (no tumour/cfDNA exome)" in svg
