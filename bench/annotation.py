@@ -31,9 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 # what each RNA rule parses, as code run in a fresh process (argv[1]: annotation path)
 CONSUMERS = {
-    "call_fusions": "from resistance_timeline.io.annotation import load_genes as f",
-    "track_fusions": "from resistance_timeline.io.annotation import load_genes as f",
-    "measure_kinase_imbalance": "from resistance_timeline.io.annotation import load_genes as f",
+    "call_fusions": "from resistance_timeline.io.gene_model import load_genes as f",
+    "track_fusions": "from resistance_timeline.io.gene_model import load_genes as f",
+    "measure_kinase_imbalance": "from resistance_timeline.io.gene_model import load_genes as f",
     "count_rna_bam": "from resistance_timeline.rna.gene_counts import ExonIndex as f",
     "build_count_matrix": "from resistance_timeline.rna.count_matrix import gene_names as f",
 }

@@ -253,23 +253,6 @@ def _canonical_gene(gid, g, candidates) -> Gene | None:
     return Gene(gid, g["name"], g["contig"], g["strand"], span[0], span[1], tid, exons, cds)
 
 
-def load_annotation(path, parts=("genes", "unions")) -> GtfGenes:
-    """GtfGenes of a GTF, or of the compact gene model written by rule build_gene_model
-    (io/gene_model.py; read much faster, and only the ``parts`` asked for)."""
-    from resistance_timeline.io.gene_model import is_model, read_model  # it imports this module
-
-    return read_model(path, parts) if is_model(path) else parse_gtf(path)
-
-
-def load_genes(path) -> dict[str, Gene]:
-    """{gene_id: Gene} holding each gene's canonical transcript, from a GTF or the gene model.
-
-    Genes without any exon row are dropped; a gene's span is taken from its ``gene`` row,
-    else from its exons.
-    """
-    return load_annotation(path, ("genes",)).genes
-
-
 class GeneIndex:
     """Interval lookup over gene spans: which genes overlap a genomic position or range."""
 

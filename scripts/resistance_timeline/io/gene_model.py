@@ -9,6 +9,10 @@ exon number) and ``cds`` rows (value = GTF phase), and the ``union`` rows (merge
 its transcripts, for counting). A gene without exons has only its gene row. A TSV, not
 Parquet: no extra dependency, readable with ``grep``, and its plain split is about ten times
 faster than parsing GTF attributes (bench/annotation.py).
+
+``load_annotation`` and ``load_genes`` read either (the model by its suffix, else the GTF):
+the RNA arm and the fusion frames load genes through this module, io/annotation.py (the GTF
+and GFF3 parsers, the canonical-transcript rule, the gene index) imports nothing of it.
 """
 
 from resistance_timeline.io.annotation import CDS, Exon, Gene, GtfGenes, parse_gtf
@@ -107,3 +111,18 @@ def read_model(path, parts=("genes", "unions")) -> GtfGenes:
                 union.append((int(f[5]), int(f[6])))
     close()
     return GtfGenes(order, names, genes, unions)
+
+
+def load_annotation(path, parts=("genes", "unions")) -> GtfGenes:
+    """GtfGenes of a GTF, or of the compact gene model written by rule build_gene_model
+    (read much faster, and only the ``parts`` asked for)."""
+    return read_model(path, parts) if is_model(path) else parse_gtf(path)
+
+
+def load_genes(path) -> dict[str, Gene]:
+    """{gene_id: Gene} holding each gene's canonical transcript, from a GTF or the gene model.
+
+    Genes without any exon row are dropped; a gene's span is taken from its ``gene`` row,
+    else from its exons.
+    """
+    return load_annotation(path, ("genes",)).genes

@@ -3,7 +3,7 @@ results/expression/counts.tsv (gene_id, gene_name, one column per RNA sample), a
 of unassigned reads per sample with its strandedness (inferred from the reads, used, and any
 warning; rna/strandedness.py)."""
 
-from resistance_timeline.io.annotation import load_annotation
+from resistance_timeline.io.gene_model import load_annotation
 from resistance_timeline.io.tables import write_rows
 from resistance_timeline.rna.gene_counts import SUMMARY_ROWS
 

@@ -13,7 +13,8 @@ patient's main one.
 
 from dataclasses import replace
 
-from resistance_timeline.io.annotation import GeneIndex, load_genes
+from resistance_timeline.io.annotation import GeneIndex
+from resistance_timeline.io.gene_model import load_genes
 from resistance_timeline.io.tables import read_tsv, write_tsv
 from resistance_timeline.rna.fusions import support_at
 

@@ -23,7 +23,8 @@ from typing import NamedTuple
 
 import pysam
 
-from resistance_timeline.io.annotation import Gene, GeneIndex, load_genes
+from resistance_timeline.io.annotation import Gene, GeneIndex
+from resistance_timeline.io.gene_model import load_genes
 from resistance_timeline.io.tables import write_tsv
 from resistance_timeline.rna.fusion_drivers import KnownDrivers, driver_evidence, known_drivers
 from resistance_timeline.rna.fusion_evidence import (

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import pysam
 
-from resistance_timeline.io.annotation import load_annotation
+from resistance_timeline.io.gene_model import load_annotation
 
 SUMMARY_ROWS = ("N_unmapped", "N_multimapping", "N_noFeature", "N_ambiguous")
 BIN = 100_000

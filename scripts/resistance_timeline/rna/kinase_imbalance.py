@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import pysam
 
-from resistance_timeline.io.annotation import Gene, load_genes
+from resistance_timeline.io.annotation import Gene
+from resistance_timeline.io.gene_model import load_genes
 from resistance_timeline.io.tables import read_tsv, write_tsv
 
 COLUMNS = [

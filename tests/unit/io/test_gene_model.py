@@ -5,8 +5,8 @@ a non-coding gene, a gene without exons, several transcripts and the minus stran
 import pytest
 
 from helpers import REPO
-from resistance_timeline.io.annotation import load_annotation, load_genes, parse_gtf
-from resistance_timeline.io.gene_model import build_model, read_model
+from resistance_timeline.io.annotation import parse_gtf
+from resistance_timeline.io.gene_model import build_model, load_annotation, load_genes, read_model
 from resistance_timeline.rna.count_matrix import gene_names
 from resistance_timeline.rna.gene_counts import ExonIndex
 
@@ -57,3 +57,11 @@ def test_a_gtf_is_not_read_as_a_model(hand_made, tmp_path):
     wrong.write_text(GTF)
     with pytest.raises(ValueError, match="not a gene model"):
         read_model(wrong)
+
+
+def test_the_gene_model_has_one_home():
+    """io/annotation.py parses; io/gene_model.py holds the model and loads either: one way."""
+    from helpers import REPO
+
+    source = (REPO / "scripts" / "resistance_timeline" / "io" / "annotation.py").read_text()
+    assert "gene_model" not in source

@@ -10,7 +10,8 @@ import pysam
 import pytest
 
 from helpers import build_world, needs_star
-from resistance_timeline.io.annotation import GeneIndex, load_genes
+from resistance_timeline.io.annotation import GeneIndex
+from resistance_timeline.io.gene_model import load_genes
 from resistance_timeline.rna.fusion_evidence import collect_evidence, duplicate_handling
 from resistance_timeline.rna.fusions import FusionSettings, call_fusions
 from resistance_timeline.setup.config import schema_defaults

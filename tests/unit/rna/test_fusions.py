@@ -17,7 +17,8 @@ import pysam
 import pytest
 
 from helpers import MARKERS, REPO, Inputs, build_world, needs_star, run_entry
-from resistance_timeline.io.annotation import GeneIndex, load_genes
+from resistance_timeline.io.annotation import GeneIndex
+from resistance_timeline.io.gene_model import load_genes
 from resistance_timeline.rna.fusion_evidence import Split, pieces
 from resistance_timeline.rna.fusion_filters import homologous, is_paralog_pair, is_read_through
 from resistance_timeline.rna.fusions import (
