@@ -61,7 +61,5 @@ def test_a_gtf_is_not_read_as_a_model(hand_made, tmp_path):
 
 def test_the_gene_model_has_one_home():
     """io/annotation.py parses; io/gene_model.py holds the model and loads either: one way."""
-    from helpers import REPO
-
     source = (REPO / "scripts" / "resistance_timeline" / "io" / "annotation.py").read_text()
     assert "gene_model" not in source
