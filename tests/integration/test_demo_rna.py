@@ -17,6 +17,7 @@ FUSION_COLUMNS = [
     "spanning_pairs",
     "duplicates",
     "in_frame",
+    "reading_frame",
     "known_driver",
     "driver_evidence",
     "main_isoform",
@@ -44,6 +45,7 @@ def test_driver_fusion_at_every_rna_timepoint(demo_results, truth, patient, name
         assert (call.exon5, call.exon3) == (true.exon5, true.exon3)
         assert (call.breakpoint5, call.breakpoint3) == (true.breakpoint5, true.breakpoint3)
         assert str(call.in_frame).lower() == "true" and str(call.known_driver).lower() == "true"
+        assert call.reading_frame == "in-frame"  # the demo genome: no stop across the junction
         # a read crossing the junction by fewer than min_anchor bases cannot be placed as
         # split; its fragment may still count as a spanning pair. Measured shares of the
         # simulated split reads: RRBP1::ALK 0.36-0.41, TNS1::ALK 0.46-0.64 (generator

@@ -35,7 +35,7 @@ from resistance_timeline.rna.fusion_evidence import (
     spanning_fits,
 )
 from resistance_timeline.rna.fusion_filters import homologous, is_paralog_pair, is_read_through
-from resistance_timeline.rna.fusion_frame import in_frame
+from resistance_timeline.rna.fusion_frame import in_frame, reading_frame
 from resistance_timeline.rna.fusion_rescue import imbalanced_kinases, rescue_partners
 
 COLUMNS = [
@@ -51,6 +51,7 @@ COLUMNS = [
     "spanning_pairs",
     "duplicates",
     "in_frame",
+    "reading_frame",
     "known_driver",
     "driver_evidence",
     "main_isoform",
@@ -219,6 +220,7 @@ def _row(sample_id, c: Candidate, settings: FusionSettings, reference: Reference
     counted += [x.mapq for x in c.spanning if x.mapq >= settings.min_mapq]
     g5, g3 = c.gene5, c.gene3
     exon5, exon3, in_frame = frame_and_exons(g5, g3, c.bp5, c.bp3) if c.bp5 else (None,) * 3
+    frame = reading_frame(reference.fasta, g5, g3, c.bp5, c.bp3) if c.bp5 else ""
     evidence = driver_evidence(g5, g3, c.bp5, reference.drivers)
     return {
         "sample_id": sample_id,
@@ -232,6 +234,7 @@ def _row(sample_id, c: Candidate, settings: FusionSettings, reference: Reference
         "split_reads": split_hq,
         "spanning_pairs": span_hq,
         "in_frame": _fmt(in_frame),
+        "reading_frame": frame,
         "known_driver": _fmt(bool(evidence)),
         "driver_evidence": ";".join(evidence),
         "call": "called",

@@ -16,7 +16,12 @@ import pytest
 
 from resistance_timeline.io.annotation import CDS, Exon, Gene, GeneIndex
 from resistance_timeline.rna.fusion_evidence import Split
-from resistance_timeline.rna.fusion_frame import codon_position_3p, codon_position_5p, in_frame
+from resistance_timeline.rna.fusion_frame import (
+    codon_position_3p,
+    codon_position_5p,
+    in_frame,
+    reading_frame,
+)
 from resistance_timeline.rna.fusions import FusionSettings, Reference, build_candidates
 from resistance_timeline.setup.config import schema_defaults
 
@@ -98,3 +103,51 @@ def test_candidate_rows_give_the_frame_of_intronic_and_intra_exonic_junctions():
     assert row(250, 1151) == ("", "", "true")  # intronic 5', intra-exonic 3'
     assert row(350, 1250) == ("", "", "false")  # intronic 3'
     assert row(120, 1151) == ("", "", "")
+
+
+class Genome:
+    """A FASTA of one contig c1, all C (codons CCC, never a stop) but the bases planted."""
+
+    def __init__(self, planted):
+        seq = ["C"] * 2500
+        for pos, bases in planted.items():
+            for i, b in enumerate(bases):
+                seq[pos - 1 + i] = b
+        self.seq = "".join(seq)
+
+    def fetch(self, contig, start, end):
+        assert contig == "c1"
+        return self.seq[start:end]
+
+
+@pytest.mark.parametrize(
+    "g5, bp5, g3, bp3, planted, expected",
+    [
+        (A, 400, B, 1301, {}, "in-frame"),
+        (A, 200, B, 1301, {}, "out-of-frame"),
+        # 5' part reads 50 intronic bases after 200; TAA at 211-213 is in A's frame (151 + 3k + 60)
+        (A, 250, B, 1151, {211: "TAA"}, "stop-codon"),
+        (A, 250, B, 1151, {212: "TAA"}, "in-frame"),  # the same bases out of A's frame
+        # a stop in A's own CDS (a synthetic or mis-annotated genome) is A's protein, not read
+        (A, 250, B, 1151, {160: "TAA"}, "in-frame"),
+        # the codon across the junction: A 350 (codon position 0) + B 1151, 1152
+        (A, 350, B, 1151, {350: "T", 1151: "AA"}, "stop-codon"),
+        (A, 350, B, 1151, {350: "T", 1151: "AC"}, "in-frame"),
+        # 3' part reads 51 intronic bases 1250-1300 before B's CDS resumes at 1301 (in frame)
+        (A, 400, B, 1250, {1262: "TGA"}, "stop-codon"),
+        (A, 400, B, 1250, {1263: "TGA"}, "in-frame"),
+        # out of frame anyway: the 3' part's own stops do not make it a stop-codon fusion
+        (A, 400, B, 1251, {1262: "TGA"}, "out-of-frame"),
+        # minus-strand 5' partner: C's base 901 read as its complement (genome A -> T) + B
+        (C, 901, B, 1151, {901: "A", 1151: "AG"}, "stop-codon"),
+        (C, 901, B, 1151, {}, "in-frame"),
+        (A, 400, N, 2050, {}, ""),  # non-coding 3' partner: no frame
+    ],
+)
+def test_reading_frame_at_hand_worked_junctions(g5, bp5, g3, bp3, planted, expected):
+    assert reading_frame(Genome(planted), g5, g3, bp5, bp3) == expected
+
+
+def test_reading_frame_without_a_fasta_is_the_frame_alone():
+    assert reading_frame(None, A, B, 250, 1151) == "in-frame"
+    assert reading_frame(None, A, B, 200, 1301) == "out-of-frame"

@@ -78,7 +78,7 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
     assert header.split("\t") == [
         *("sample_id", "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3"),
         *("exon5", "exon3", "split_reads", "spanning_pairs", "duplicates", "in_frame"),
-        "known_driver",
+        *("reading_frame", "known_driver"),
         *("driver_evidence", "main_isoform", "call", "mapq", "alternatives"),
     ]
     rows = [r for r in passing if r["fusion"] == "RRBP1::ALK"]
@@ -86,7 +86,7 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
     (row,) = rows
     truth = world.truth["tumour"]["RRBP1::ALK"]
     annotated = (row["exon5"], row["exon3"], row["in_frame"], row["known_driver"])
-    assert annotated == ("3", "3", "true", "true")
+    assert annotated == ("3", "3", "true", "true") and row["reading_frame"] == "in-frame"
     assert row["driver_evidence"] == "knowledge_base_fusion;kinase_3p"  # a marker row, too
     assert row["breakpoint5"] == exon_border(world, "RRBP1", 3, "end")
     assert row["breakpoint3"] == exon_border(world, "ALK", 3, "start")
