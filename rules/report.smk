@@ -42,7 +42,7 @@ rule record_versions:
         report(
             "results/versions.tsv",
             caption="../resources/report/versions.rst",
-            category="Workflow",
+            category="Software versions",
         ),
     log:
         "logs/record_versions/cohort.log",

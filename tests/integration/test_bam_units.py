@@ -106,11 +106,10 @@ def test_sample_swap_is_flagged(bam_project):
     assert (same.verdict == "same_individual").all()
 
 
-def test_an_rna_only_cohort_of_one_imported_bam_plans_multiqc_on_its_duplicates(
-    demo_results, tmp_path
-):
-    """The smallest RNA cohort a lab brings: one RNA sample as a BAM, no FASTQ, no WES. MultiQC
-    has its duplicate-marking statistics to read (it used to be planned with no input)."""
+def test_an_rna_only_cohort_of_one_imported_bam_runs_to_the_report(demo_results, tmp_path):
+    """The smallest RNA cohort a lab brings: one RNA sample as a BAM, no FASTQ, no WES, run
+    to the end and to the report. MultiQC reads its duplicate-marking statistics (it used to
+    be planned with no input, and the run ended in a MissingOutputException)."""
     shutil.copy(demo_results / "rna/IMT01/IMT01-R0.bam", tmp_path / "rna.bam")
     (tmp_path / "samples.tsv").write_text(
         "patient_id\tsample_id\tassay\tmaterial\tday\ttimepoint\tpurity\n"
@@ -127,8 +126,17 @@ def test_an_rna_only_cohort_of_one_imported_bam_plans_multiqc_on_its_duplicates(
         "samples: samples.tsv\nunits: units.tsv\ntreatments: treatments.tsv\n"
         f"reference:\n  fasta: {ref}/genome.fa\n  gtf: {ref}/annotation.gtf\n"
     )
-    result = run_snakemake("--configfile", "config.yaml", "-n", "-p", cwd=tmp_path)
-    out = result.stdout + result.stderr
-    assert result.returncode == 0, out[-4000:]
-    (block,) = [b for b in out.split("\n\n") if "rule run_multiqc:" in b]
-    assert "input: results/qc/markdup_rna/PR/PR-R0.markdup.txt\n" in block + "\n", block
+    result = run_snakemake("--configfile", "config.yaml", "--cores", "2", cwd=tmp_path)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    results = tmp_path / "results"
+    stats = results / "qc" / "multiqc" / "multiqc_report_data" / "multiqc_general_stats.txt"
+    table = pd.read_csv(stats, sep="\t").set_index("Sample")
+    assert list(table["samtools_markdup-duplicate_fraction"].dropna().index) == ["PR-R0"]
+    fusions = pd.read_csv(results / "fusions/PR.fusions.tsv", sep="\t")
+    assert list(fusions.fusion) == ["RRBP1::ALK"] and fusions.status.iloc[0] == "detected"
+    events = pd.read_csv(results / "timeline/PR.events.tsv", sep="\t")
+    assert "RRBP1::ALK" in set(events.event)
+    report = run_snakemake("--configfile", "config.yaml", "--report", "report.html", cwd=tmp_path)
+    assert report.returncode == 0, report.stderr[-3000:]
+    assert "(WARNING/" not in report.stderr and "(ERROR/" not in report.stderr, report.stderr
+    assert (tmp_path / "report.html").stat().st_size > 100_000
