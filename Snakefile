@@ -39,7 +39,9 @@ include: "rules/timeline.smk"
 include: "rules/report.smk"
 
 
+# A job process (cluster or sub-process job) runs the jobs it is given, never this target: it
+# skips listing every output of the cohort.
 rule all:
     default_target: True
     input:
-        final_outputs(),
+        final_outputs() if workflow.is_main_process else [],
