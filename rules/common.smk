@@ -63,6 +63,7 @@ try:
         config,
         [str(f) for f in workflow.overwrite_configfiles],
         os.path.join(WORKFLOW_DIR, "config", "config.yaml"),
+        validate=workflow.is_main_process,
     )
 except ConfigError as error:
     _stop("the configuration is invalid", error.problems)
@@ -78,28 +79,27 @@ IDENTITY_PANEL, IDENTITY_PANEL_AUTO = configured_panel(
 )
 # A malformed row stops the run here, naming its file, line and column: checked once, in the
 # main process (jobs re-parse the workflow; the rules that match events read the files again).
-# Its drug table (jobs read only that) checks treatments.tsv's drug names: a misspelt drug
-# matches no knowledge.
+# Its drug table checks treatments.tsv's drug names: a misspelt drug matches no knowledge.
+DRUGS = None
 try:
     if workflow.is_main_process:
         DRUGS = knowledge.load_knowledge(
             KNOWLEDGE["knowledge"], KNOWLEDGE["drugs"], KNOWLEDGE["regions"]
         ).drugs
-    else:
-        DRUGS = knowledge.load_drugs(KNOWLEDGE["drugs"])
 except knowledge.KnowledgeFormatError as error:
     _stop("the knowledge base is invalid", [str(error)])
 
 try:
-    # File checks (inputs exist, gzip, contig names) run once, in the main process; cluster
-    # and sub-process jobs re-parse the workflow and only need the sheets' structure. What
-    # they read is remembered per file (size, mtime), so a re-run reads only changed files.
-    # `snakemake --lint` (parsed without checking envvars) skips them: the workflow catalog
+    # Validation and file checks (inputs exist, gzip, contigs) run once, in the main process;
+    # jobs re-parse the workflow and only need the sheets' values. What the file checks read
+    # is remembered per file (size, mtime), so a re-run reads only changed files. `snakemake
+    # --lint` (parsed without checking envvars) skips the file checks: the workflow catalog
     # lints a fresh clone, where the demo cohort is not generated yet.
     SHEETS = load_sheets(
         config,
         SCHEMAS,
         check_files=workflow.is_main_process and workflow.check_envvars,
+        validate=workflow.is_main_process,
         facts_store=".snakemake/resistance-timeline/file-facts.json",
         config_name=CONFIG_NAME,
         drugs=DRUGS,

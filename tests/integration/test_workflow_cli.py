@@ -38,6 +38,26 @@ def test_bad_sheet_stops_with_plain_message_before_any_job(project):
         assert not (project.root / "results").exists() and not (project.root / "logs").exists()
 
 
+def test_a_cluster_job_does_not_check_again_what_the_main_process_checked(project):
+    """Snakemake starts every cluster job as ``snakemake --target-jobs ... --mode remote``,
+    which parses the workflow again from the same config and sheets: what only validation finds
+    (a value the schema refuses, a misspelt key) stops the main process, and a job, reading
+    files the main process checked, parses without looking for it again."""
+    project.edit("samples.tsv", "\t0.6\n", "\t1.6\n")  # purity above the schema's maximum 1
+    result = dry_run(project)
+    assert result.returncode != 0
+    assert "line 3 (sample P1-T0), column 'purity': 1.6 is out of range" in result.stderr
+    text = (project.root / "config.yaml").read_text()
+    project.write("config.yaml", text + "reads:\n  platfrom: ILLUMINA\n")
+    job = ("--target-jobs", "trim_reads:patient=P1,sample=P1-N,unit=L1", "--mode", "remote")
+    result = dry_run(project, *job, "--allowed-rules", "trim_reads")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (
+        "rule trim_reads:" in result.stdout
+        and "wildcards: patient=P1, sample=P1-N" in result.stdout
+    )
+
+
 def test_missing_fastq_named_on_the_command_line(project):
     (project.root / "reads" / "P1-N.R2.fastq.gz").unlink()
     result = dry_run(project)

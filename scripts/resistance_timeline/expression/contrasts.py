@@ -142,14 +142,17 @@ def plan_contrasts(samples, treatments, scope) -> ContrastPlan:
     """
     if scope not in SCOPES:
         raise ValueError(f"cohort scope '{scope}' is not one of {', '.join(SCOPES)}")
-    patients = tuple(dict.fromkeys(s["patient_id"] for s in samples))
+    # each patient's samples and lines, grouped in one pass (linear in the sheets)
+    rna_of, lines_of = {}, {}
+    for s in samples:
+        rna_of.setdefault(s["patient_id"], []).append({**s, "_day": float(s["day"])})
+    for t in treatments:
+        lines_of.setdefault(t["patient_id"], []).append(t)
+    patients = tuple(rna_of)
     per_patient, all_pairs, notes = {}, [], []
     for patient in patients:
-        rna = sorted(
-            ({**s, "_day": float(s["day"])} for s in samples if s["patient_id"] == patient),
-            key=lambda s: s["_day"],
-        )
-        mine = [t for t in treatments if t["patient_id"] == patient]
+        rna = sorted(rna_of[patient], key=lambda s: s["_day"])
+        mine = lines_of.get(patient, [])
         lines = sorted(
             (t for t in mine if _number(t["start_day"]) is not None),
             key=lambda t: (_number(t["start_day"]), int(t["line"])),
@@ -164,7 +167,7 @@ def plan_contrasts(samples, treatments, scope) -> ContrastPlan:
     for s in samples:
         if s["sample_id"] in used:
             continue
-        has_lines = any(t["patient_id"] == s["patient_id"] for t in treatments)
+        has_lines = s["patient_id"] in lines_of
         reason = "no pre/post pair around any line" if has_lines else "the patient has no lines"
         unused.append((s["sample_id"], reason))
     return ContrastPlan(

@@ -10,8 +10,10 @@ import copy
 import difflib
 import os
 
-import jsonschema
 import yaml
+
+# libyaml's parser when PyYAML has it: every parse (and every cluster job) reads the schemas
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SCHEMA_DIR = os.path.normpath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..", "config", "schemas")
@@ -31,7 +33,7 @@ class ConfigError(Exception):
 def load_schema(path):
     """Read a YAML JSON-schema file."""
     with open(path) as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=_YAML_LOADER)
 
 
 def config_schema(schema_dir=SCHEMA_DIR):
@@ -60,6 +62,8 @@ def schema_defaults(section=None, schema_dir=SCHEMA_DIR):
 def validate_config(cfg, name, schema_dir=SCHEMA_DIR):
     """Check ``cfg`` against the schema and fill in its defaults, in place. Raise ConfigError
     listing every problem, each naming ``name`` (the user's config file) and the key."""
+    import jsonschema  # here, not at the top: job processes (apply_defaults only) skip it
+
     schema = config_schema(schema_dir)
     problems = []
     for error in jsonschema.Draft202012Validator(schema).iter_errors(cfg):
@@ -80,7 +84,14 @@ def validate_config(cfg, name, schema_dir=SCHEMA_DIR):
             problems.append(f"{name}, key '{key or '(top level)'}': {error.message}")
     if problems:
         raise ConfigError(problems)
-    fill_defaults(cfg, schema)
+    return apply_defaults(cfg, schema)
+
+
+def apply_defaults(cfg, schema=None):
+    """What validation fills in, without validating: the schema's defaults and the reference
+    files' "none" as None, in place. A job process's configuration (the same files the main
+    process validated) gets exactly the values the main process has."""
+    fill_defaults(cfg, schema or config_schema())
     reference = cfg["reference"]
     for key in REFERENCE_KEYS:
         reference[key] = reference.get(key) or None
@@ -109,12 +120,14 @@ def _section(schema, path):
     return schema
 
 
-def load_config(config, user_files, default_file):
+def load_config(config, user_files, default_file, validate=True):
     """The run's configuration and the name its messages use.
 
     ``config`` is Snakemake's (already holding ``--configfile``/``--config`` values);
     ``user_files`` the ``--configfile`` paths. With neither, ``default_file`` (the shipped demo
     configuration) is loaded into ``config``. Returns the name of the file to cite in errors.
+    ``validate`` false (a job process: Snakemake gives it the main process's config files and
+    ``--config`` values, which the main process validated) only fills in the defaults.
     """
     if user_files:
         name = str(user_files[-1])
@@ -124,7 +137,10 @@ def load_config(config, user_files, default_file):
         with open(default_file) as handle:
             config.update(yaml.safe_load(handle) or {})
         name = os.path.relpath(default_file)
-    validate_config(config, name)
+    if validate:
+        validate_config(config, name)
+    else:
+        apply_defaults(config)
     return name
 
 
@@ -150,9 +166,15 @@ def portable(path, cwd=None):
     if not os.path.isabs(path):
         return path
     cwd = os.path.abspath(cwd or os.getcwd())
-    if os.path.commonpath([cwd, os.path.abspath(path)]) != cwd:
-        return path
-    return os.path.relpath(path, cwd)
+    absolute = os.path.abspath(path)
+    if "//" in (cwd[:2], absolute[:2]):  # POSIX keeps a leading '//' apart: the long way
+        return os.path.relpath(path, cwd) if os.path.commonpath([cwd, absolute]) == cwd else path
+    if absolute == cwd:
+        return os.curdir
+    # both normalised: a prefix test says what commonpath + relpath say, at a fraction of
+    # their cost (every unit's files pass here in every parse)
+    inside = cwd.rstrip(os.sep) + os.sep
+    return absolute[len(inside) :] if absolute.startswith(inside) else path
 
 
 def knowledge_files(settings, basedir, config_name="config.yaml"):

@@ -17,6 +17,11 @@ Checks in three layers:
 Every message names the file, the line as the user sees it in the file (header = line 1,
 comment and blank lines counted), the column, the bad value and what would be valid. The
 catalogue of bad inputs and what each one gets is in config/README.md.
+
+A job process (a cluster or sub-process job re-parsing the workflow) reads the sheets the main
+process has checked: with ``validate=False`` it only parses them (cells typed, dates made day
+numbers, unit paths resolved), the same values without the per-row schema validation and the
+checks across rows, which grow with the cohort.
 """
 
 import csv
@@ -24,8 +29,6 @@ import datetime
 import difflib
 import os
 from dataclasses import dataclass, field
-
-import jsonschema
 
 from resistance_timeline.setup.config import load_schema, portable
 from resistance_timeline.setup.input_files import FileFacts, check_unit_files
@@ -191,11 +194,12 @@ def _misspelt(column, props, header):
     return (same or close or [None])[0]
 
 
-def read_sheet(path, schema, sheet_name, label_column=None):
+def read_sheet(path, schema, sheet_name, label_column=None, validate=True):
     """Read one TSV sheet and validate every row against ``schema``.
 
     Blank cells count as absent. Returns ``(rows, problems)``: rows are ``Row`` objects with
-    typed values, problems a list of messages naming the sheet, line and column.
+    typed values, problems a list of messages naming the sheet, line and column. ``validate``
+    false types the cells as the schema says without validating the rows against it.
     """
     if not os.path.isfile(path):
         return [], [f"{sheet_name}: file not found: {path}"]
@@ -217,7 +221,11 @@ def read_sheet(path, schema, sheet_name, label_column=None):
     problems = _header_problems(header, props, required, where)
     if problems:
         return [], problems
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = None
+    if validate:
+        import jsonschema  # here, not at the top: job processes (validate=False) skip it
+
+        validator = jsonschema.Draft202012Validator(schema)
     rows = []
     for line_no, text in numbered[1:]:
         cells = _cells(text)
@@ -247,7 +255,7 @@ def _row_problems(row, cells, props, validator, label_column):
         if error:
             problems.append(f"{row.where(column)}: {error}")
     row.values = typed
-    if problems:
+    if problems or validator is None:
         return problems
     # a date's range is checked once it is a day number (sheet_dates.resolve_dates)
     plain = {k: 0 if isinstance(v, datetime.date) else v for k, v in typed.items()}
@@ -297,11 +305,13 @@ def resolve_unit_paths(units, sheet_dir):
     """Relative fq1/fq2/bam paths are taken from the units sheet's folder, and then given
     relative to the working directory when they lie inside it (``portable``: a moved project
     does not rerun), else absolute."""
+    cwd = os.getcwd()
     for row in units:
         for column in ("fq1", "fq2", "bam"):
             value = row.values.get(column)
             if value and not os.path.isabs(value):
-                row.values[column] = portable(os.path.normpath(os.path.join(sheet_dir, value)))
+                path = os.path.normpath(os.path.join(sheet_dir, value))
+                row.values[column] = portable(path, cwd)
 
 
 def load_sheets(
@@ -312,13 +322,16 @@ def load_sheets(
     config_name="config.yaml",
     drugs=None,
     drug_table="drugs.tsv",
+    validate=True,
 ):
     """Read, validate and cross-check all sheets named in ``config`` (validated already, see
     setup.config); raise SheetError on any problem. ``check_files`` adds the file-system checks
     (inputs exist, gzip, contigs); ``facts_store`` is where their findings are remembered
     between runs (see FileFacts); ``config_name`` is the config file messages name; ``drugs``
     (the drug table read from ``drug_table``, io.drugs.Drugs) checks treatments.tsv's drug
-    names."""
+    names. ``validate`` false (a job process: the main process checked these sheets) parses
+    them to the same values without the schema validation of each row, the checks across rows
+    and the drug names; a cell that cannot be typed is still refused."""
     problems = []
     loaded = {}
     for name, label in (("samples", "sample_id"), ("units", "sample_id"), ("treatments", None)):
@@ -328,25 +341,17 @@ def load_sheets(
             loaded[name] = []
             continue
         schema = load_schema(os.path.join(schema_dir, f"{name}.schema.yaml"))
-        rows, found = read_sheet(path, schema, path, label)
+        rows, found = read_sheet(path, schema, path, label, validate)
         loaded[name] = rows
         problems.extend(found)
     problems.extend(resolve_dates(loaded["samples"], loaded["treatments"]))
     if problems:
         raise SheetError(problems)
-    tumor_only = config.get("tumor_only", [])
-    reference = config.get("reference", {})
-    problems.extend(
-        check_cohort(
-            loaded["samples"], loaded["units"], loaded["treatments"], tumor_only, config_name
-        )
-    )
-    problems.extend(check_assay_references(loaded["samples"], reference, config_name))
-    if drugs is not None:
-        other = config.get("knowledge", {}).get("drugs_without_knowledge", [])
-        problems.extend(check_drugs(loaded["treatments"], drugs, drug_table, other, config_name))
+    if validate:
+        problems.extend(_cohort_problems(config, loaded, config_name, drugs, drug_table))
     resolve_unit_paths(loaded["units"], os.path.dirname(os.path.abspath(config["units"])))
     if check_files:
+        reference = config.get("reference", {})
         facts = FileFacts(facts_store)
         problems.extend(check_unit_files(loaded["units"], facts))
         has_rna = any(r.values.get("assay") == "rna" for r in loaded["samples"])
@@ -363,3 +368,17 @@ def load_sheets(
         },
         sample_own={r.values["sample_id"]: r.own for r in loaded["samples"] if r.own},
     )
+
+
+def _cohort_problems(config, loaded, config_name, drugs, drug_table):
+    """The checks across rows (sheet_rules), of the assays' reference files and, given the
+    drug table, of treatments.tsv's drug names."""
+    tumor_only = config.get("tumor_only", [])
+    problems = check_cohort(
+        loaded["samples"], loaded["units"], loaded["treatments"], tumor_only, config_name
+    )
+    problems += check_assay_references(loaded["samples"], config.get("reference", {}), config_name)
+    if drugs is not None:
+        other = config.get("knowledge", {}).get("drugs_without_knowledge", [])
+        problems += check_drugs(loaded["treatments"], drugs, drug_table, other, config_name)
+    return problems

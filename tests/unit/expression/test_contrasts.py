@@ -93,3 +93,42 @@ def test_sample_on_the_start_day_is_pre_and_next_line_bounds_post():
 def test_unknown_scope_is_an_error():
     with pytest.raises(ValueError, match="same_drug"):
         plan_contrasts([], [], "every_drug")
+
+
+def test_patients_interleaved_in_the_sheets_get_their_own_pairs():
+    """Rows of several patients in any order (samples neither grouped nor by day, lines out of
+    order, one without a start day, a patient without lines, lines of a patient without RNA):
+    the plan is the one written by hand, and each patient's pairs are those of its rows alone."""
+
+    def rna(patient, name, day):
+        return {"patient_id": patient, "sample_id": f"{patient}-{name}", "day": day}
+
+    def line(patient, number, drug, start):
+        return {"patient_id": patient, "line": number, "drug": drug, "start_day": start}
+
+    samples = [rna("A", "R1", 120), rna("B", "R0", 0), rna("A", "R0", 0), rna("C", "R0", 5)]
+    samples += [rna("B", "R1", 60), rna("A", "R2", 300), rna("B", "R2", 400), rna("A", "R9", -30)]
+    treatments = [line("A", 2, "alectinib", 130), line("B", 1, "crizotinib", 10)]
+    treatments += [line("D", 1, "crizotinib", 0), line("A", 1, "crizotinib", 14)]
+    treatments += [line("B", 2, "lorlatinib", ""), line("B", 3, "alectinib", 200)]
+    plan = plan_contrasts(samples, treatments, "same_drug")
+    assert plan.patients == ("A", "B", "C")
+    assert pairs(plan) == {
+        "A": [("line1_crizotinib", "A-R0", "A-R1"), ("line2_alectinib", "A-R1", "A-R2")],
+        "B": [("line1_crizotinib", "B-R0", "B-R1"), ("line3_alectinib", "B-R1", "B-R2")],
+        "C": [],
+    }
+    assert plan.cohort_names == ["crizotinib", "alectinib"]
+    assert [c.patients for c in plan.cohort] == [("A", "B")] * 2
+    assert plan.unused_samples == (
+        ("C-R0", "the patient has no lines"),
+        ("A-R9", "no pre/post pair around any line"),
+    )
+    assert plan.unpaired_lines == ("B line 2: no start day",)
+    for patient in plan.patients:
+        alone = plan_contrasts(
+            [s for s in samples if s["patient_id"] == patient],
+            [t for t in treatments if t["patient_id"] == patient],
+            "same_drug",
+        )
+        assert alone.patient_contrasts[patient] == plan.patient_contrasts[patient]

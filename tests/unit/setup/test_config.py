@@ -260,3 +260,26 @@ def test_paths_inside_the_project_become_relative(tmp_path):
     finally:
         os.chdir(old)
     assert rows[0].values == {"fq1": "reads/a.fq.gz", "fq2": "/abs/b.fq.gz", "bam": ""}
+
+
+def test_a_job_process_fills_the_same_defaults_without_validating(tmp_path):
+    """validate=False (a job process: the main process validated the same files) gives the
+    configuration validation gives, and looks for no problem again."""
+    user = tmp_path / "my.yaml"
+    user.write_text(
+        "samples: s.tsv\nunits: u.tsv\ntreatments: t.tsv\nreference: {fasta: g.fa, gtf: ''}\n"
+        "calling: {scatter: 4}\n"
+    )
+    main, job = yaml.safe_load(user.read_text()), yaml.safe_load(user.read_text())
+    load_config(main, [str(user)], str(DEMO))
+    assert load_config(job, [str(user)], str(DEMO), validate=False) == str(user)
+    assert job == main and job["calling"]["scatter"] == 4 and job["reference"]["gtf"] is None
+    main, job = {}, {}  # no config file: the demo's
+    load_config(main, [], str(DEMO))
+    load_config(job, [], str(DEMO), validate=False)
+    assert job == main
+    typo = {**yaml.safe_load(user.read_text()), "sampels": "s.tsv"}
+    with pytest.raises(ConfigError):
+        validate_config(dict(typo), "my.yaml")
+    load_config(typo, [str(user)], str(DEMO), validate=False)
+    assert typo["sampels"] == "s.tsv" and typo["calling"]["scatter"] == 4

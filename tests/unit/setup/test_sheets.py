@@ -6,7 +6,18 @@ mark) read the same as clean ones."""
 import pytest
 from setup_support import SCHEMAS, bad_input, one_problem_with, only_problem, problems
 
+from helpers import REPO
 from resistance_timeline.setup.sheets import load_sheets
+
+SHEET_NAMES = ("samples", "units", "treatments")
+# the tiny project's samples with dates for days and a lab's own column (mrn)
+DATED_SAMPLES = """\
+patient_id\tsample_id\tassay\tmaterial\tday\ttimepoint\tpurity\tmrn
+P1\tP1-N\twes\tnormal\t2024-01-11\tblood\t\tM-17
+P1\tP1-T0\twes\ttumor\t2024-01-11\tdiagnosis\t0.6\tM-17
+P1\tP1-T1\twes\ttumor\t2024-04-20\trelapse on drug A\t0.5\tM-17
+P1\tP1-R0\trna\ttumor\t2024-01-11\tdiagnosis\t\tM-17
+"""
 
 
 def test_valid_project_passes_and_resolves_paths(project):
@@ -246,3 +257,36 @@ def test_all_problems_reported_at_once(project):
     assert len(found) == 2, found
     assert "samples.tsv, line 4 (sample P1-T1), column 'day'" in found[0]
     assert "treatments.tsv, line 2, column 'best_response': 'good' is not allowed" in found[1]
+
+
+def test_a_job_process_gets_the_same_sheets_without_validating(project):
+    """validate=False (a cluster or sub-process job re-parsing the workflow): the values the
+    main process's validated sheets give, on the demo's sheets and on dated sheets with a
+    lab's own column (typed cells, blank cells absent, dates as days, resolved unit paths)."""
+    demo = {**project.config, **{s: f"{REPO}/config/demo/{s}.tsv" for s in SHEET_NAMES}}
+    main = load_sheets(demo, SCHEMAS, check_files=False)
+    assert load_sheets(demo, SCHEMAS, check_files=False, validate=False) == main
+    project.write("samples.tsv", DATED_SAMPLES)
+    project.edit("treatments.tsv", "\t10\t90\t", "\t2024-01-21\t2024-04-10\t")
+    project.edit("treatments.tsv", "\t110\t", "\t2024-04-30\t")
+    main = load_sheets(project.config, SCHEMAS, check_files=False)
+    job = load_sheets(project.config, SCHEMAS, check_files=False, validate=False)
+    assert job == main and job.samples[2]["day"] == 100 and job.samples[1]["purity"] == 0.6
+    assert job.sample_own["P1-N"] == {"mrn": "M-17"} and job.treatments[1]["start_day"] == 110
+
+
+def test_a_job_process_skips_the_checks_the_main_process_made(project):
+    """What only validation finds (a value the schema refuses, lines that overlap) stops the
+    main process and is not looked for again in a job; a cell that cannot be typed still is."""
+    project.edit("samples.tsv", "\t0.6\n", "\t1.6\n")  # purity above the schema's maximum 1
+    assert "column 'purity': 1.6 is out of range" in only_problem(project, check_files=False)
+    assert problems(project, check_files=False, validate=False) == []
+    project.edit("samples.tsv", "\t1.6\n", "\t0.6\n")
+    project.edit("treatments.tsv", "drug B\t110", "drug B\t50")  # starts before line 1 ends
+    assert "lines must not overlap" in only_problem(project, check_files=False)
+    assert problems(project, check_files=False, validate=False) == []
+    project.edit("samples.tsv", "\t0.6\n", "\tsixty\n")
+    assert problems(project, check_files=False, validate=False) == [
+        f"{project.root}/samples.tsv, line 3 (sample P1-T0), column 'purity': "
+        "'sixty' is not a number"
+    ]
