@@ -72,8 +72,13 @@ def clone_version(folder):
             return run.stdout.decode().strip()
     except (OSError, subprocess.CalledProcessError):
         pass  # no git, or not a clone: the release the files say
-    with open(os.path.join(folder, "CITATION.cff")) as cff:
-        release = next(
-            line.split(":", 1)[1] for line in cff if line.startswith("version:")
-        )
-    return f"v{release.strip().strip(chr(34))} (not a git clone)"
+    cff = os.path.join(folder, "CITATION.cff")
+    lines = open(cff).read().splitlines() if os.path.isfile(cff) else []
+    release = [
+        line.split(":", 1)[1].strip(' "')
+        for line in lines
+        if line.startswith("version:")
+    ]
+    return (
+        f"v{release[0]} (not a git clone)" if release else "unknown (not a git clone)"
+    )
