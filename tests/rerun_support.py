@@ -34,8 +34,11 @@ TARGETS = [
 TABLE_SUFFIXES = (".tsv", ".cnr", ".cns", ".vcf.gz")
 # Run-dependent fields left in the tables: bcftools writes its command line with the date into
 # VCF headers (##bcftools/csqCommand=...; Date=..., ##bcftools_normCommand=...), freebayes the
-# day (##fileDate=) into the candidates' header.
-RUN_DEPENDENT = re.compile(rb"^(##bcftools[_/]\w+Command=|##fileDate=).*$", re.MULTILINE)
+# day (##fileDate=) into the candidates' header, the genotyper the workflow's version (a rerun
+# under another commit says so).
+RUN_DEPENDENT = re.compile(
+    rb"^(##bcftools[_/]\w+Command=|##fileDate=|##resistance-timelineVersion=).*$", re.MULTILINE
+)
 # freebayes' QUAL is not reproducible from run to run on the same inputs (freebayes#728; seen
 # here at QUAL ~1e-13: 8.49816e-14 against 8.47403e-14, every other field equal). Nothing
 # downstream reads it (the genotyper decides from read counts), so the candidates' QUAL
