@@ -41,7 +41,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import gammaln
 
-from resistance_timeline.clones.tumour_fraction import fit_prevalence, log_choose, log_likelihood
+from resistance_timeline.clones.tumour_fraction import (
+    alt_probability,
+    fit_prevalence,
+    log_choose,
+    log_likelihood,
+)
 
 # beta-binomial precisions the model choice profiles over (None: binomial); VAF scatter at
 # depth 300 from 30x (precision 10) down to binomial
@@ -173,8 +178,6 @@ def beta_binomial_loglik(fit, alt, depth, scale, eps, precision):
     (duplicates that escape marking, capture and mapping differences between alleles): the
     VAFs of one clone scatter more than binomial sampling allows, by a factor
     (depth + ρ) / (1 + ρ) of the binomial variance."""
-    from resistance_timeline.clones.tumour_fraction import alt_probability
-
     p = np.clip(alt_probability(fit.phi[None], scale[:, None, :], eps), TINY_P, 1 - TINY_P)
     a, d = alt[:, None, :], depth[:, None, :]
     if precision is None:
