@@ -317,19 +317,20 @@ def get_multiqc_inputs(wildcards):
         )
         for path in per_sample(template, p, "wes")
     ]
-    star = [
-        fill(rules.align_rna.output.final_log, patient=p, sample=s)
+    rna = [
+        fill(
+            (
+                rules.import_rna_bam.output.stats
+                if rna_is_imported(s)
+                else rules.align_rna.output.final_log
+            ),
+            patient=p,
+            sample=s,
+        )
         for p in patients_with("rna")
         for s in samples_of(p, "rna")
-        if not rna_is_imported(s)
     ]
-    imported = [
-        fill(rules.import_rna_bam.output.stats, patient=p, sample=s)
-        for p in patients_with("rna")
-        for s in samples_of(p, "rna")
-        if rna_is_imported(s)
-    ]
-    return fastp + wes + star + imported
+    return fastp + wes + rna
 
 
 # --- targets of a full run -------------------------------------------------------------------

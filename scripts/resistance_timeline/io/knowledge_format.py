@@ -14,6 +14,14 @@ class KnowledgeFormatError(ValueError):
         self.path, self.line, self.column, self.problem = str(path), line, column, problem
 
 
+def comment_version(line):
+    """The version a ``# version: <name> <date>`` comment line gives, else None."""
+    text = line.lstrip("#").strip()
+    if line.startswith("#") and text.lower().startswith("version:"):
+        return text.split(":", 1)[1].strip()
+    return None
+
+
 def read_rows(path, required, known):
     """([(line number, row dict)], version) of a knowledge-base file. ``required`` columns must
     be in the header (and, as fields, present on every row); columns outside ``known`` are an
@@ -25,9 +33,7 @@ def read_rows(path, required, known):
             if line.startswith("#"):
                 if header is not None:
                     raise KnowledgeFormatError(path, number, "", "comment line after the header")
-                text = line.lstrip("#").strip()
-                if text.lower().startswith("version:"):
-                    version = text.split(":", 1)[1].strip()
+                version = comment_version(line) or version
                 continue
             if not line.strip():
                 continue

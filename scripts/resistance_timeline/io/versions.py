@@ -20,6 +20,7 @@ import subprocess
 
 import yaml
 
+from resistance_timeline.io.knowledge_format import comment_version
 from resistance_timeline.io.tables import write_tsv
 
 COLUMNS = ("component", "kind", "version", "source")
@@ -81,14 +82,15 @@ def pinned_version(env_file, package):
 
 
 def table_version(path):
-    """The ``# version:`` line of a knowledge-base table's comment block, or ''."""
+    """The ``# version:`` line of a knowledge-base table's comment block (as the knowledge
+    reader takes it: io.knowledge_format.comment_version), or ''; the rows are not read."""
     with open(path, encoding="utf-8") as handle:
         for line in handle:
-            if not line.startswith("#"):
-                break
-            text = line.lstrip("#").strip()
-            if text.lower().startswith("version:"):
-                return text.split(":", 1)[1].strip()
+            if line.strip() and not line.startswith("#"):
+                break  # the header: the comment block is over
+            version = comment_version(line)
+            if version:
+                return version
     return ""
 
 

@@ -31,7 +31,7 @@ project-written rule (no library computes frames of arbitrary junctions from a G
 cases (tests/unit/rna/test_fusion_frame.py) are computed by hand from small gene models.
 """
 
-from resistance_timeline.io.annotation import Gene
+from resistance_timeline.io.annotation import COMPLEMENT, Gene
 
 
 def _tx(gene: Gene, pos: int) -> int:
@@ -107,7 +107,6 @@ def coding_bases_kept_5p(gene: Gene, pos: int) -> int:
 
 
 STOPS = frozenset({"TAA", "TAG", "TGA"})
-COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 
 
 def _exonic(gene: Gene):

@@ -40,6 +40,22 @@ def tf_rows():
     ]
 
 
+def cluster_row(cluster, sample, ccf, status):
+    """A clusters.tsv row of ``cluster`` in ``sample`` (a SAMPLES dict), ccf (ccf, low,
+    high); C1 is the truncal cluster."""
+    return {
+        "cluster": cluster,
+        "truncal": "true" if cluster == "C1" else "false",
+        "variants": "3",
+        "members": f"{cluster} variants",
+        "sample_id": sample["sample_id"],
+        "day": sample["day"],
+        "material": sample["material"],
+        **dict(zip(("ccf", "ccf_low", "ccf_high"), map(str, ccf))),
+        "status": status,
+    }
+
+
 def clusters():
     status = {
         "C1": ["detected"] * 3,
@@ -47,19 +63,7 @@ def clusters():
         "C3": ["not_detected", "not_covered", "detected"],
     }
     return [
-        {
-            "cluster": c,
-            "truncal": "true" if c == "C1" else "false",
-            "variants": "3",
-            "members": f"{c} variants",
-            "sample_id": s["sample_id"],
-            "day": s["day"],
-            "material": s["material"],
-            "ccf": "0.5",
-            "ccf_low": "0.3",
-            "ccf_high": "0.7",
-            "status": status[c][j],
-        }
+        cluster_row(c, s, ("0.5", "0.3", "0.7"), status[c][j])
         for c in status
         for j, s in enumerate(SAMPLES)
     ]
@@ -87,25 +91,11 @@ def test_tumour_fraction_and_clone_events():
 def trend_clusters(c2, c3):
     """The truncal cluster detected throughout, C2 and C3 with (ccf, low, high) per sample;
     the tumour detected in every sample."""
-    rows = []
-    for c, values in (("C1", [(1, 0.9, 1)] * 3), ("C2", c2), ("C3", c3)):
-        for s, (ccf, low, high) in zip(SAMPLES, values):
-            rows.append(
-                {
-                    "cluster": c,
-                    "truncal": "true" if c == "C1" else "false",
-                    "variants": "3",
-                    "members": f"{c} variants",
-                    "sample_id": s["sample_id"],
-                    "day": s["day"],
-                    "material": s["material"],
-                    "ccf": str(ccf),
-                    "ccf_low": str(low),
-                    "ccf_high": str(high),
-                    "status": "detected" if low > 0 else "not_detected",
-                }
-            )
-    return rows
+    return [
+        cluster_row(c, s, ccf, "detected" if ccf[1] > 0 else "not_detected")
+        for c, values in (("C1", [(1, 0.9, 1)] * 3), ("C2", c2), ("C3", c3))
+        for s, ccf in zip(SAMPLES, values)
+    ]
 
 
 def test_a_clone_expands_or_shrinks_on_a_drug_when_its_interval_moves_past_the_last():
