@@ -43,7 +43,7 @@ from resistance_timeline.setup.resources import (  # noqa: E402
     threads_from_input,
 )
 from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
-from resistance_timeline.io import knowledge  # noqa: E402
+from resistance_timeline.knowledge import tables as knowledge  # noqa: E402
 
 SCHEMAS = os.path.join(WORKFLOW_DIR, "config", "schemas")
 

@@ -5,9 +5,9 @@
 rule call_fusions:
     input:
         unpack(get_rna_bam),
+        **KNOWLEDGE_INPUTS,
         genes=GENE_MODEL,
         fasta=REF_FASTA,
-        knowledge=KNOWLEDGE_INPUTS["knowledge"],
         strandedness=get_sample_strandedness,
         imbalance=get_sample_imbalance,
     output:

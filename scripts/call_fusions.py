@@ -2,6 +2,7 @@
 the passing calls and every candidate with its filter."""
 
 from resistance_timeline.io.logs import log_to
+from resistance_timeline.knowledge.tables import knowledge_version
 from resistance_timeline.rna.fusion_evidence import count_chimeric_junctions
 from resistance_timeline.rna.fusions import FusionSettings, call_fusions, write_calls
 from resistance_timeline.rna.strandedness import used_strandedness
@@ -22,7 +23,8 @@ def main(snakemake):
             fasta=inp.fasta,
             imbalance=inp.get("imbalance"),
         )
-        passing = write_calls(rows, out.fusions, out.candidates)
+        version = knowledge_version(list(inp.knowledge), inp.drugs, inp.regions)
+        passing = write_calls(rows, out.fusions, out.candidates, version)
         # optional cross-check only: STAR's WithinBAM records already hold this evidence
         junctions = inp.get("junctions")
         if junctions:

@@ -3,8 +3,8 @@ one TSV row per variant × WES sample; see resistance_timeline.dna.variant_table
 
 from resistance_timeline.dna.variant_table import tabulate, write_table
 from resistance_timeline.io.annotation import canonical_transcripts_gff3
-from resistance_timeline.io.knowledge import load_knowledge
 from resistance_timeline.io.logs import log_to
+from resistance_timeline.knowledge.tables import load_knowledge
 
 
 def main(snakemake):

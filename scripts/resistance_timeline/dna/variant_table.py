@@ -6,14 +6,14 @@ knows no treatment) and the knowledge base's version line (``knowledge_version``
 
 ``canonical`` is the set of canonical transcript ids (the workflow's one rule:
 resistance_timeline.io.annotation.canonical_transcripts_gff3); ``knowledge`` the knowledge
-base as resistance_timeline.io.knowledge.load_knowledge reads it."""
+base as resistance_timeline.knowledge.tables.load_knowledge reads it."""
 
 import re
 
 import pysam
 
-from resistance_timeline.io.knowledge import knowledge_text, specific
 from resistance_timeline.io.tables import write_tsv
+from resistance_timeline.knowledge.matching import knowledge_text, specific
 
 COLUMNS = [
     "patient_id",
@@ -118,14 +118,19 @@ def pick_consequence(bcsq, canonical):
     }
 
 
-def resistance_text(knowledge, gene, protein, present=()):
+def resistance_text(knowledge, gene, protein, present=(), origin="somatic"):
     """'alectinib: resistance (DOI:…); ceritinib: response (…)' for a gene + protein change
-    (io.knowledge.knowledge_text: matches other than exact carry a '[rule alteration]' tag).
+    (knowledge.matching.knowledge_text: matches other than exact carry a '[rule alteration]' tag).
     ``present``: the patient's variants as (event_type, gene, protein), for rows that need
-    several (compound mutations, CIViC AND profiles)."""
+    several (compound mutations, CIViC AND profiles, reversions). Gene-level rows ('EGFR
+    mutation', 'RB1 loss-of-function') speak of a tumour's mutation: they reach somatic
+    variants only (not a germline SNP, not an artefact)."""
     if not gene or not protein.startswith("p."):
         return ""
-    return knowledge_text(specific(knowledge.match("snv", gene, protein, present)))
+    matches = knowledge.match("snv", gene, protein, present)
+    if origin != "somatic":
+        matches = [m for m in matches if m.rule != "gene"]
+    return knowledge_text(specific(matches))
 
 
 def _sample_value(record, sample_id, field, j=0):
@@ -151,7 +156,7 @@ def tabulate(vcf_path, samples, patient, canonical, knowledge):
         present = [("snv", c["gene"], c["protein"]) for _, c in records if c["protein"]]
         for record, csq in records:  # biallelic after bcftools norm -m -both
             origin = record.info.get("ORIGIN") or ""
-            resistance = resistance_text(knowledge, csq["gene"], csq["protein"], present)
+            resistance = resistance_text(knowledge, csq["gene"], csq["protein"], present, origin)
             for sample in samples:
                 sid = sample["sample_id"]
                 yield {

@@ -1,1 +1,2 @@
-"""File formats shared by every arm: TSV tables, gene models, the knowledge base."""
+"""File formats shared by every arm: TSV tables, gene models, the knowledge tables' format, logs,
+versions."""

@@ -39,6 +39,7 @@ COLUMNS = [
     "call",
     "alternatives",
     "status",
+    "knowledge_version",
 ]
 FUSION_FIELDS = (
     "fusion",
@@ -54,6 +55,7 @@ FUSION_FIELDS = (
     "driver_evidence",
     "call",
     "alternatives",
+    "knowledge_version",
 )
 
 

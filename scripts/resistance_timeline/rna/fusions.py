@@ -58,6 +58,7 @@ COLUMNS = [
     "call",
     "mapq",
     "alternatives",
+    "knowledge_version",
 ]
 
 
@@ -380,9 +381,12 @@ def mark_main_isoforms(rows):
     return rows
 
 
-def write_calls(rows, fusions_path, candidates_path):
-    """The passing calls (COLUMNS, no filter column) and every candidate (COLUMNS + filter);
-    returns the passing rows."""
+def write_calls(rows, fusions_path, candidates_path, knowledge_version=""):
+    """The passing calls (COLUMNS, no filter column) and every candidate (COLUMNS + filter),
+    each with the version line of the knowledge base its known drivers came from; returns the
+    passing rows."""
+    for r in rows:
+        r["knowledge_version"] = knowledge_version
     passing = [r for r in rows if r["filter"] == "PASS"]
     write_tsv(passing, fusions_path, COLUMNS, ignore_extra=True)
     write_tsv(rows, candidates_path, COLUMNS + ["filter"])

@@ -5,7 +5,7 @@ therapy lines that are unique, start before they end and do not overlap. Each pr
 the sheet, the line as the user sees it in the file (header = line 1), the column and the fix.
 ``check_drugs`` checks treatments.tsv's drug names against the knowledge base's drug table."""
 
-from resistance_timeline.io.drugs import name_key
+from resistance_timeline.knowledge.drugs import name_key
 
 
 def check_cohort(samples, units, treatments, tumor_only=(), config_name="config.yaml"):

@@ -328,7 +328,7 @@ def load_sheets(
     setup.config); raise SheetError on any problem. ``check_files`` adds the file-system checks
     (inputs exist, gzip, contigs); ``facts_store`` is where their findings are remembered
     between runs (see FileFacts); ``config_name`` is the config file messages name; ``drugs``
-    (the drug table read from ``drug_table``, io.drugs.Drugs) checks treatments.tsv's drug
+    (the drug table read from ``drug_table``, knowledge.drugs.Drugs) checks treatments.tsv's drug
     names. ``validate`` false (a job process: the main process checked these sheets) parses
     them to the same values without the schema validation of each row, the checks across rows
     and the drug names; a cell that cannot be typed is still refused."""

@@ -3,8 +3,9 @@ gather_cohort_events)."""
 
 from dataclasses import dataclass, field
 
-from resistance_timeline.io.knowledge import load_knowledge
 from resistance_timeline.io.tables import read_tsv, write_tsv
+from resistance_timeline.knowledge.matching import KNOWLEDGE_COLUMNS, event_knowledge
+from resistance_timeline.knowledge.tables import load_knowledge
 from resistance_timeline.timeline.classify import classify
 from resistance_timeline.timeline.events_clones import clone_rows, tumour_fraction_rows
 from resistance_timeline.timeline.events_dna import cnv_rows, on_timeline, variant_rows
@@ -14,7 +15,6 @@ from resistance_timeline.timeline.events_rna import (
     fusion_rows,
     pathway_rows,
 )
-from resistance_timeline.timeline.matching import KNOWLEDGE_COLUMNS, event_knowledge
 from resistance_timeline.timeline.rows import TIMELINE_COLUMNS, Patient, fmt
 
 EVENT_KEY = ["patient_id", "event_type", "gene", "event"]
@@ -176,7 +176,7 @@ def build_patient(patient_id, samples, treatments, settings, tables, markers):
 
 def write_patient(patient_id, samples, treatments, settings, inputs, knowledge_files, outputs):
     """Read the rule's inputs (``inputs``: lists of 0/1 path per table; ``knowledge_files``:
-    the knowledge tables, io.knowledge.load_knowledge's arguments), write the four tables
+    the knowledge tables, knowledge.tables.load_knowledge's arguments), write the four tables
     (``outputs``: timeline, events, wide, cbioportal paths); returns the events."""
     tables = Tables.read(**inputs)
     markers = load_knowledge(**knowledge_files)

@@ -12,7 +12,7 @@ from resistance_timeline.dna.variant_table import (
     write_table,
 )
 from resistance_timeline.io.annotation import canonical_transcripts_gff3
-from resistance_timeline.io.knowledge import load_markers
+from resistance_timeline.knowledge.tables import load_markers
 
 
 def canonical_transcripts(gff3_path):
@@ -115,6 +115,7 @@ def small_kb(tmp_path):
         + "XYZ1\tA2C\tdrugx\tsensitivity\tPMID:1\tD\tany\tseed\tany gene works\n"
         + "ALK\tL1196\tdrugy\tsensitivity\tPMID:2\tD\tany\tseed\tcodon row\n"
         + "ALK\tC1156Y+L1196Q\tdrugz\tresistance\tPMID:3\tD\tany\tseed\tcompound row\n"
+        + "TP53\tLoss-of-function\tdrugw\tresistance\tPMID:4\tC\tany\tseed\tgene row\n"
     )
     return load_markers(str(kb))
 
@@ -137,6 +138,14 @@ def test_resistance_text_matches_gene_and_change_any_gene(tmp_path):
     assert "drugz: resistance (PMID:3) [compound C1156Y+L1196Q]" in resistance_text(
         markers, "ALK", "p.L1196Q", both
     )
+
+
+def test_gene_level_rows_reach_somatic_variants_only(tmp_path):
+    markers = small_kb(tmp_path)
+    gene_row = "drugw: resistance (PMID:4) [gene Loss-of-function]"
+    assert resistance_text(markers, "TP53", "p.R213*") == gene_row
+    assert resistance_text(markers, "TP53", "p.R213*", origin="germline") == ""
+    assert resistance_text(markers, "TP53", "p.R213*", origin="artefact") == ""
 
 
 def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):

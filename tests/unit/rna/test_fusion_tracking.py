@@ -58,6 +58,7 @@ def test_entry_measures_absent_fusions_in_the_other_bams(world, tmp_path):
     section = schema_defaults("fusions")
     samples = [{"sample_id": "N", "day": 0}, {"sample_id": "T", "day": 100}]
     files = {"genes": str(world.gtf), "fasta": str(world.fasta), "knowledge": [str(MARKERS)]}
+    files |= {t: str(MARKERS.parent / "knowledge" / f"{t}.tsv") for t in ("drugs", "regions")}
     calls = []
     for sample, bam in (("N", world.bam["normal"]), ("T", world.bam["tumour"])):
         calls.append(str(tmp_path / f"{sample}.fusions.tsv"))
@@ -85,6 +86,12 @@ def test_entry_measures_absent_fusions_in_the_other_bams(world, tmp_path):
     assert got[("RRBP1::ALK", "N")]["split_reads"] == "0"
     assert got[("RRBP1::ALK", "T")]["status"] == "detected"
     assert {r["patient_id"] for r in rows} == {"PX"}
+    # the knowledge base's version line, as in the variant and events tables
+    assert {r["knowledge_version"][:16] for r in rows} == {"seed 2026-12-01;"}
+    assert rows[0]["knowledge_version"].split("; ")[1:3] == [
+        "drugs 2026-12-06",
+        "regions 2026-12-01",
+    ]
 
 
 def test_isoforms_tracked_by_partner_genes():

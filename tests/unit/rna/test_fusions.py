@@ -34,6 +34,7 @@ SECTION = schema_defaults("fusions")  # what the rule passes as params.settings 
 SETTINGS = FusionSettings.from_params(SECTION)
 CIVIC = REPO / "resources" / "knowledge" / "civic_predictive.tsv"
 KNOWLEDGE = [str(MARKERS), str(CIVIC)]
+TABLES = {"drugs": str(CIVIC.parent / "drugs.tsv"), "regions": str(CIVIC.parent / "regions.tsv")}
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +47,7 @@ def run_main(tmp_path, bam, world, strandedness="reverse", settings=None, **extr
     the passing table)."""
     out = Inputs(fusions=str(tmp_path / "fusions.tsv"), candidates=str(tmp_path / "candidates.tsv"))
     files = dict(bam=str(bam), genes=str(world.gtf), fasta=str(world.fasta), knowledge=KNOWLEDGE)
+    files.update(TABLES)
     run_entry(
         "call_fusions",
         input=Inputs(**files, **extra),
@@ -80,6 +82,7 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
         *("exon5", "exon3", "split_reads", "spanning_pairs", "duplicates", "in_frame"),
         *("reading_frame", "known_driver"),
         *("driver_evidence", "main_isoform", "call", "mapq", "alternatives"),
+        "knowledge_version",
     ]
     rows = [r for r in passing if r["fusion"] == "RRBP1::ALK"]
     assert len(rows) == 1
@@ -88,6 +91,7 @@ def test_driver_fusion_called_once_in_frame(world, tmp_path):
     annotated = (row["exon5"], row["exon3"], row["in_frame"], row["known_driver"])
     assert annotated == ("3", "3", "true", "true") and row["reading_frame"] == "in-frame"
     assert row["driver_evidence"] == "knowledge_base_fusion;kinase_3p"  # a marker row, too
+    assert row["knowledge_version"].startswith("seed 2026-12-01; CIViC 2024-08-01; drugs ")
     assert row["breakpoint5"] == exon_border(world, "RRBP1", 3, "end")
     assert row["breakpoint3"] == exon_border(world, "ALK", 3, "start")
     assert abs(int(row["split_reads"]) - truth["split_reads"]) <= 3

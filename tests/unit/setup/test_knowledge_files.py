@@ -9,6 +9,7 @@ from resistance_timeline.setup.config import knowledge_files, schema_defaults
 
 SHIPPED = [
     str(REPO / "resources" / "resistance_markers.tsv"),
+    str(REPO / "resources" / "knowledge" / "curated_resistance.tsv"),
     str(REPO / "resources" / "knowledge" / "civic_predictive.tsv"),
 ]
 

@@ -8,7 +8,8 @@ import pytest
 from setup_support import bad_input, only_problem, problems
 
 from helpers import REPO
-from resistance_timeline.io.knowledge import KnowledgeFormatError, load_knowledge
+from resistance_timeline.io.knowledge_format import KnowledgeFormatError
+from resistance_timeline.knowledge.tables import load_knowledge
 from resistance_timeline.setup import reference_files
 
 KNOWLEDGE = REPO / "resources" / "knowledge"
@@ -152,7 +153,8 @@ def test_knowledge_base_row_with_missing_cells(tmp_path):
 
 
 def test_shipped_knowledge_base_passes():
-    sources = [REPO / "resources" / "resistance_markers.tsv", KNOWLEDGE / "civic_predictive.tsv"]
+    sources = [REPO / "resources" / "resistance_markers.tsv", KNOWLEDGE / "curated_resistance.tsv"]
+    sources.append(KNOWLEDGE / "civic_predictive.tsv")
     assert len(load_knowledge(sources, DRUGS, REGIONS)) > 500
 
 

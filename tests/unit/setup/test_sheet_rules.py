@@ -4,7 +4,7 @@ normals, timepoints, therapy lines and drug names, each broken once and its mess
 from setup_support import SCHEMAS, bad_input, one_problem_with, only_problem, problems
 
 from helpers import REPO
-from resistance_timeline.io.drugs import load_drugs
+from resistance_timeline.knowledge.drugs import load_drugs
 from resistance_timeline.setup.sheets import load_sheets
 
 DRUG_TABLE = "resources/knowledge/drugs.tsv"

@@ -2,7 +2,7 @@
 variant, copy-number and fusion tables."""
 
 from helpers import MARKERS
-from resistance_timeline.io.knowledge import load_markers
+from resistance_timeline.knowledge.tables import load_markers
 from resistance_timeline.setup.config import schema_defaults
 from resistance_timeline.timeline.build import Tables, build_patient
 

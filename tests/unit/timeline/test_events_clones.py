@@ -3,7 +3,7 @@ timeline/build.py): tumour fraction per sample, a clone lost on a drug, one acqu
 drug, and a tumour-free sample that measures no clone."""
 
 from helpers import MARKERS
-from resistance_timeline.io.knowledge import load_markers
+from resistance_timeline.knowledge.tables import load_markers
 from resistance_timeline.setup.config import schema_defaults
 from resistance_timeline.timeline.build import Tables, build_patient
 

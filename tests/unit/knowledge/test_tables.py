@@ -1,15 +1,17 @@
 """The shipped knowledge base (seed + CIViC 2024-08-01, drug and region tables), read by
-resistance_timeline.io.knowledge: known answers of the textbook resistance mutations, its size,
+resistance_timeline.knowledge.tables: known answers of the textbook resistance mutations, its size,
 and clear errors for malformed rows."""
 
 import pytest
 
 from helpers import REPO
-from resistance_timeline.io.knowledge import knowledge_text, load_knowledge, load_markers, specific
 from resistance_timeline.io.knowledge_format import KnowledgeFormatError
+from resistance_timeline.knowledge.matching import knowledge_text, specific
+from resistance_timeline.knowledge.tables import load_knowledge, load_markers
+from resistance_timeline.setup.config import schema_defaults
 
 KNOWLEDGE = REPO / "resources" / "knowledge"
-SOURCES = [REPO / "resources" / "resistance_markers.tsv", KNOWLEDGE / "civic_predictive.tsv"]
+SOURCES = [REPO / p for p in schema_defaults("knowledge")["shipped_sources"]]
 TARGETED = {
     *("EGFR", "ALK", "ROS1", "RET", "MET", "NTRK1", "NTRK3", "FGFR1", "FGFR2", "FGFR3"),
     *("KIT", "PDGFRA", "ABL1", "BTK", "BRAF", "MAP2K1", "KRAS", "PIK3CA", "AKT1", "MTOR"),
@@ -35,9 +37,10 @@ def test_size_citations_and_version(kb):
     assert len(cited) == len(kb.rows) > 2500
     genes = {r.gene for r in kb.rows}
     assert len(genes & TARGETED) >= 20, sorted(TARGETED - genes)
-    assert {r.source.split()[0] for r in kb.rows} == {"seed", "CIViC"}
+    assert {r.source.split()[0] for r in kb.rows} == {"seed", "curated", "CIViC"}
     assert kb.version.startswith(
-        "seed 2026-12-01; CIViC 2024-08-01; drugs 2026-12-01; regions 2026-12-01; sha256:"
+        "seed 2026-12-01; curated 2026-12-06; CIViC 2024-08-01; drugs 2026-12-06; "
+        "regions 2026-12-01; sha256:"
     )
 
 

@@ -29,13 +29,17 @@ other texts (EXON 19 DELETION, EGFRvIII) are kept as written.
 Evidence: PMID:<id> for PubMed sources, DOI:<doi> when the citation is a DOI, ASCO:<abstract>
 or ASH:<abstract> for meeting abstracts. Source: "CIViC <release date> EID<evidence id>".
 
-Usage: python -m resistance_timeline.io.civic input.tsv[.gz] output.tsv [--release-date
-YYYY-MM-DD] (the date is read from a "01-Aug-2024-..." file name when not given).
+Usage (from the scripts/ folder, or with it on PYTHONPATH): python -m
+resistance_timeline.knowledge.civic input.tsv[.gz] output.tsv [--release-date YYYY-MM-DD]
+[--readme README.md] (the date is read from a "01-Aug-2024-..." file name when not given;
+``--readme`` appends the import's command, checksums and counts to that file). A lab's refresh:
+resources/knowledge/README.md, "Updating CIViC".
 """
 
 import argparse
 import csv
 import gzip
+import hashlib
 import re
 import sys
 from datetime import datetime
@@ -292,7 +296,7 @@ def write_knowledge(rows, path, source: str, release_date: str, counts: dict) ->
     genes = len({r["gene"] for r in rows})
     header = [
         "civic_predictive.tsv -- predictive, accepted, supporting CIViC evidence converted by",
-        "scripts/resistance_timeline/io/civic.py (mapping rules in its docstring).",
+        "scripts/resistance_timeline/knowledge/civic.py (mapping rules in its docstring).",
         f"Source: {source} (CIViC, CC0 public domain)",
         f"CIViC release date: {release_date}",
         f"version: CIViC {release_date}",
@@ -309,12 +313,45 @@ def write_knowledge(rows, path, source: str, release_date: str, counts: dict) ->
         writer.writerows(rows)
 
 
+def sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_record(args, rows, counts, release_date) -> str:
+    """The README section of one import: the command, both files' checksums and the counts."""
+    effects = {e: sum(r["effect"] == e for r in rows) for e in ("resistance", "sensitivity")}
+    return "\n".join(
+        [
+            f"## Import of the CIViC release of {release_date}",
+            "",
+            f"    python -m resistance_timeline.knowledge.civic {args.input} {args.output} \\",
+            f"        --release-date {release_date} --readme {args.readme}",
+            "",
+            f"- input `{Path(args.input).name}`: sha256 `{sha256(args.input)}`",
+            f"- output `{Path(args.output).name}`: sha256 `{sha256(args.output)}`",
+            f"- {counts['input']} evidence rows read, {counts['predictive']} predictive and "
+            f"accepted, {counts['kept']} with a mapped effect, the Supports direction and a "
+            "simple profile",
+            f"- {len(rows)} output rows over {len({r['gene'] for r in rows})} genes: "
+            f"{effects['resistance']} resistance, {effects['sensitivity']} sensitivity",
+            "",
+        ]
+    )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("input", help="CIViC *-ClinicalEvidenceSummaries.tsv (or .tsv.gz)")
     parser.add_argument("output", help="knowledge-base TSV to write")
     parser.add_argument("--release-date", help="CIViC release date, YYYY-MM-DD")
     parser.add_argument("--source", help="provenance text of the header (default: input name)")
+    parser.add_argument(
+        "--readme", help="Markdown file the import's checksums and counts are appended to"
+    )
     args = parser.parse_args(argv)
     release_date = args.release_date or release_date_from_name(args.input)
     if not release_date:
@@ -327,6 +364,10 @@ def main(argv=None) -> int:
         return 1
     write_knowledge(rows, args.output, args.source or Path(args.input).name, release_date, counts)
     print(f"{args.output}: {len(rows)} rows ({counts['predictive']} predictive evidence rows)")
+    if args.readme:
+        with open(args.readme, "a", encoding="utf-8") as handle:
+            handle.write(import_record(args, rows, counts, release_date))
+        print(f"{args.readme}: import recorded (checksums, counts)")
     return 0
 
 

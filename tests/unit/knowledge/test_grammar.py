@@ -1,9 +1,9 @@
-"""The alteration grammar (resistance_timeline.io.alterations): row alterations parsed into
+"""The alteration grammar (resistance_timeline.knowledge.grammar): row alterations parsed into
 kinds, variants' protein changes, and which rule matches which event."""
 
 import pytest
 
-from resistance_timeline.io.alterations import (
+from resistance_timeline.knowledge.grammar import (
     matches_copy_number,
     matches_expression,
     matches_fusion,
@@ -43,7 +43,7 @@ EGFR = {"exon 19": (729, 761), "exon 20": (762, 823)}
         ("down-regulation", "expression"),
         ("overexpression", "expression"),
         ("EGFRvIII", "other"),
-        ("Loss-of-function", "other"),
+        ("Loss-of-function", "loss_of_function"),
         ("expression", "other"),
         ("Exon 14 Skipping Mutation", "other"),
     ],
@@ -93,7 +93,10 @@ def test_variant_rules():
     assert rule("Exon 20 Insertion", "p.T790M") == ""
     assert rule("exon 20 mutation", "p.T790M") == "exon"
     assert rule("Exon 11 Mutation", "p.V559D", regions={}) == ""  # no range: no match
-    assert rule("mutation", "p.T790M") == ""  # gene-level 'any mutation' is not matched
+    assert rule("mutation", "p.T790M") == "gene"  # gene-level "any mutation"
+    assert rule("mutation", "p.T790=") == ""  # not a protein change
+    assert rule("Loss-of-function", "p.R213*") == rule("Loss-of-function", "p.Y177fs") == "gene"
+    assert rule("Loss-of-function", "p.R213Q") == ""
 
 
 def test_copy_number_fusion_and_expression_rules():

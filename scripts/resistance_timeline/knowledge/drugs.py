@@ -79,6 +79,11 @@ class Drugs:
             for alias in (d.name, *d.synonyms):
                 self._names.setdefault(name_key(alias), d.name)
         self._classes = {name_key(c): c for d in drugs for c in d.classes}
+        self._members = {}
+        for d in drugs:
+            if d.classes != (d.name,):
+                for c in d.classes:
+                    self._members.setdefault(c, []).append(d.name)
         for d in drugs:  # a class row: the class and its synonyms name the class
             if d.classes == (d.name,):
                 self._classes.update({name_key(a): d.name for a in (d.name, *d.synonyms)})
@@ -131,6 +136,14 @@ class Drugs:
         """The classes of a generic name (none for unknown names)."""
         drug = self.drugs.get(name)
         return drug.classes if drug and drug.classes != (name,) else ()
+
+    def members(self, name: str) -> tuple[str, ...]:
+        """The drugs of a class, in the table's order (none for a drug or an unknown name)."""
+        return tuple(self._members.get(name, ()))
+
+    def class_size(self, name: str) -> int:
+        """How many drugs a class has (1 for a drug: a drug is as narrow as it gets)."""
+        return len(self._members.get(name, ())) or 1
 
     def is_class(self, name: str) -> bool:
         """Whether a name is a drug class of the table ("EGFR TKI")."""

@@ -2,11 +2,13 @@
 converted from the 01-Aug-2024 CIViC release."""
 
 import gzip
+import hashlib
 
 import pytest
 
 from helpers import REPO
-from resistance_timeline.io.civic import (
+from resistance_timeline.io.tables import read_tsv
+from resistance_timeline.knowledge.civic import (
     CivicFormatError,
     main,
     normalize_alteration,
@@ -14,7 +16,7 @@ from resistance_timeline.io.civic import (
     read_civic,
     release_date_from_name,
 )
-from resistance_timeline.io.tables import read_tsv
+from resistance_timeline.knowledge.tables import load_knowledge
 
 KNOWLEDGE = REPO / "resources" / "knowledge"
 CONVERTED = KNOWLEDGE / "civic_predictive.tsv"
@@ -184,6 +186,22 @@ def test_cli_writes_a_commented_table(tmp_path, capsys):
     bad = write_release(tmp_path / "bad.tsv", header=HEADER.replace("therapies", "x"))
     assert main([str(bad), str(out), "--release-date", "2024-11-01"]) == 1
     assert "therapies or drugs" in capsys.readouterr().err
+
+
+def test_import_of_a_nightly_release_records_checksums_and_counts(tmp_path):
+    """A lab's refresh: a nightly file (no date in its name) with --release-date, the import
+    recorded in a README, and the table readable as a knowledge source with that version."""
+    source = write_release(tmp_path / "nightly-ClinicalEvidenceSummaries.tsv")
+    out, readme = tmp_path / "civic_nightly.tsv", tmp_path / "README.md"
+    argv = [str(source), str(out), "--release-date", "2026-12-01", "--readme", str(readme)]
+    assert main(argv) == 0
+    record = readme.read_text()
+    assert "## Import of the CIViC release of 2026-12-01" in record
+    assert f"sha256 `{hashlib.sha256(source.read_bytes()).hexdigest()}`" in record
+    assert f"sha256 `{hashlib.sha256(out.read_bytes()).hexdigest()}`" in record
+    assert "7 output rows over" in record
+    kb = load_knowledge(out, None, None)
+    assert len(kb) == 7 and kb.version.startswith("CIViC 2026-12-01; sha256:")
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,17 @@
-"""Knowledge of timeline events (resistance_timeline.timeline.matching) with the shipped
+"""Knowledge of timeline events (resistance_timeline.knowledge.matching) with the shipped
 knowledge base: the issue's two new-user patients (EGFR-mutant lung cancer on erlotinib then
 Tagrisso; KIT-mutant GIST on Gleevec then sunitinib) and the demo's seed markers."""
 
 import pytest
 
 from helpers import REPO
-from resistance_timeline.io.knowledge import load_knowledge
-from resistance_timeline.timeline.matching import KNOWLEDGE_COLUMNS, event_knowledge
+from resistance_timeline.knowledge.matching import KNOWLEDGE_COLUMNS, event_knowledge
+from resistance_timeline.knowledge.tables import load_knowledge
+from resistance_timeline.setup.config import schema_defaults
 from resistance_timeline.timeline.therapy import ordered_lines
 
 KNOWLEDGE = REPO / "resources" / "knowledge"
-SOURCES = [REPO / "resources" / "resistance_markers.tsv", KNOWLEDGE / "civic_predictive.tsv"]
+SOURCES = [REPO / p for p in schema_defaults("knowledge")["shipped_sources"]]
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +63,12 @@ def test_egfr_t790m_on_erlotinib(kb):
 def test_egfr_c797s_on_tagrisso(kb):
     found = knowledge(kb, ("snv", "EGFR", "p.C797S"), "Tagrisso", "190", LUNG)
     assert found["relevance"].startswith("known resistance to osimertinib, the drug it appeared on")
-    # CIViC's 'EGFR mutation' sensitivity rows do not reach C797S
-    assert "osimertinib: sensitivity" not in found["knowledge"]
-    assert "[gene mutation]" not in found["knowledge"] + found["knowledge_other"]
+    # CIViC's gene-level 'EGFR mutation: osimertinib sensitivity' gives way to C797S's own
+    # osimertinib rows (``specific``); for other drugs it is kept, tagged with its rule
+    assert "osimertinib: sensitivity" not in found["knowledge"] + found["knowledge_other"]
+    assert "sensitivity to osimertinib" not in found["relevance"]
+    assert "gefitinib: sensitivity (PMID:" in found["knowledge_other"]
+    assert "[gene mutation]" in found["knowledge_other"]
 
 
 def test_kit_v654a_and_n822k_on_gleevec_then_sunitinib(kb):
@@ -84,8 +88,16 @@ def test_abl1_t315i_and_btk_c481s(kb):
     assert "reported sensitivity to ponatinib, given as line 2" in t315i["relevance"]
     cll = lines("Imbruvica")
     c481s = knowledge(kb, ("snv", "BTK", "p.C481S"), "Imbruvica", "90", cll)
-    assert c481s["knowledge"] == "ibrutinib: resistance (PMID:24869598;PMID:26182309)"
-    assert c481s["relevance"] == "known resistance to ibrutinib, the drug it appeared on"
+    assert c481s["knowledge"] == (
+        "BTK inhibitor covalent: resistance (PMID:24869598;PMID:26182309); "
+        "ibrutinib: resistance (PMID:24869598;PMID:26182309)"
+    )
+    assert c481s["relevance"] == (
+        "known resistance to BTK inhibitor covalent (ibrutinib), the drug it appeared on; "
+        "known resistance to ibrutinib, the drug it appeared on"
+    )
+    # the non-covalent inhibitor still works: the next line's option, not a resistance
+    assert c481s["knowledge_other"].startswith("pirtobrutinib: sensitivity (DOI:10.1056/")
 
 
 NB01 = lines("crizotinib", "lorlatinib")
@@ -104,10 +116,13 @@ def test_demo_relapse_markers_as_today(kb, event):
 def test_alk_seed_markers_as_today(kb):
     f1174l = knowledge(kb, ("snv", "ALK", "p.F1174L"), "", "0", NB01)
     assert f1174l["knowledge"].startswith("crizotinib: resistance (DOI:10.1101/mcs.a006064;")
+    # CIViC's one preclinical sensitivity row (PMID:21948233, level D) is outranked by the
+    # clinical resistance rows (the seed's case report, CIViC's cohorts)
     assert (
         "known resistance to crizotinib, given as line 1 (present before it)"
         in (f1174l["relevance"])
     )
+    assert "crizotinib: sensitivity (PMID:21948233)" in f1174l["knowledge_other"]
     imt = lines("crizotinib", "alectinib", "ceritinib")
     l1196q = knowledge(kb, ("snv", "ALK", "p.L1196Q"), "alectinib", "150", imt)
     assert l1196q["knowledge"] == (
@@ -130,8 +145,12 @@ def test_class_rows_concern_the_drugs_of_the_class(kb):
     """CIViC's ESR1 Y537S 'hormone therapy' resistance row for a patient on Femara."""
     breast = lines("Femara")
     found = knowledge(kb, ("snv", "ESR1", "p.Y537S"), "Femara", "50", breast)
-    assert found["knowledge"] == "endocrine therapy: resistance (PMID:24185512)"
+    assert found["knowledge"] == (
+        "aromatase inhibitor: resistance (PMID:24185512;PMID:29045530); "
+        "endocrine therapy: resistance (PMID:24185512)"
+    )
     assert found["relevance"] == (
+        "known resistance to aromatase inhibitor (letrozole), the drug it appeared on; "
         "known resistance to endocrine therapy (letrozole), the drug it appeared on"
     )
     assert "fulvestrant: sensitivity" in found["knowledge_other"]

@@ -1,11 +1,11 @@
-"""resources/knowledge/drugs.tsv through resistance_timeline.io.drugs: brand names, codes and
+"""resources/knowledge/drugs.tsv through resistance_timeline.knowledge.drugs: brand names, codes and
 salts to one generic name, classes, and how a row's drug concerns the patient's."""
 
 import pytest
 
 from helpers import REPO
-from resistance_timeline.io.drugs import load_drugs
 from resistance_timeline.io.knowledge_format import KnowledgeFormatError
+from resistance_timeline.knowledge.drugs import load_drugs
 
 DRUGS = REPO / "resources" / "knowledge" / "drugs.tsv"
 
@@ -72,7 +72,7 @@ def test_a_name_given_to_two_drugs_is_an_error(tmp_path):
 
 
 def test_shipped_table_is_well_formed(drugs):
-    assert drugs.version == "drugs 2026-12-01" and len(drugs.drugs) > 100
+    assert drugs.version == "drugs 2026-12-06" and len(drugs.drugs) > 100
     for name in drugs.drugs:
         assert name == name.lower() or drugs.is_class(name), name
 

@@ -1,5 +1,5 @@
 """The alteration grammar of the knowledge base (resources/knowledge/README.md) and what an
-event of a patient is, so the two can be matched (``io.knowledge.KnowledgeBase.match``).
+event of a patient is, so the two can be matched (``knowledge.base.KnowledgeBase.match``).
 
 Row alterations (``parse_alteration``), by kind:
 
@@ -10,9 +10,15 @@ Row alterations (``parse_alteration``), by kind:
 - ``exon``: ``exon <n> deletion|insertion|mutation`` (any case; CIViC's ``Exon 19 Deletion``),
   matched by the codon range of that exon (resources/knowledge/regions.tsv).
 - ``region``: ``kinase domain mutation`` (``TKD mutation``): by a domain range of regions.tsv.
-- ``mutation``: CIViC's gene-level "any mutation" (in practice: an oncogenic one, which the
-  workflow cannot judge): kept, not matched, so a germline SNP or a passenger never inherits
-  "EGFR mutation: gefitinib sensitivity".
+- ``mutation``: CIViC's gene-level "any mutation" (``Mutation``, ``Activating Mutation``): any
+  protein-changing variant of the gene, rule ``gene`` (the variant table applies it to somatic
+  variants only, and a drug's more specific row outranks it: ``knowledge.matching``).
+- ``loss_of_function``: ``Loss-of-function``, ``Inactivating Mutation``, ``Truncating
+  Mutation``, ``Deleterious Mutation``: a truncating variant (stop gained, frameshift) or a
+  deep loss of the gene, rule ``gene``.
+- ``reversion``: a second indel of the gene in a patient with a truncating variant of it (a
+  BRCA1/2 reversion on a PARP inhibitor), rule ``reversion``. Matched on protein changes: that
+  the indel restores the reading frame is not checked (the events carry no DNA lengths).
 - ``amplification``; ``deletion`` / ``loss`` (copy-number losses).
 - ``fusion``: ``5'::3'`` (``EML4::ALK``); ``*::ALK`` or ``::ALK`` any 5' partner, ``ALK::``
   any 3' partner; text after a space (``EML4::ALK e6-e20``) is a breakpoint the match does
@@ -41,6 +47,11 @@ EXON = re.compile(r"^exon (\d+) (deletion|insertion|mutation)$", re.IGNORECASE)
 DOMAIN = {"kinase domain mutation": "kinase domain", "tkd mutation": "kinase domain"}
 FUSION = re.compile(r"^(\*|[A-Za-z0-9.-]*)::([A-Za-z0-9.-]*)(?: (.+))?$")
 COPY_NUMBER = {"amplification": "amplification", "deletion": "deletion", "loss": "deletion"}
+MUTATION = {"mutation", "activating mutation"}
+LOSS_OF_FUNCTION = {
+    *("loss-of-function", "loss of function", "inactivating mutation", "truncating mutation"),
+    "deleterious mutation",
+}
 EXPRESSION = {
     "up-regulation": "up",
     "overexpression": "up",
@@ -81,8 +92,12 @@ def parse_alteration(text: str) -> Alteration:
         return Alteration("exon", low, region=f"exon {int(m[1])}", change=m[2].lower())
     if low in DOMAIN:
         return Alteration("region", low, region=DOMAIN[low], change="mutation")
-    if low == "mutation":
+    if low in MUTATION:
         return Alteration("mutation", low)
+    if low in LOSS_OF_FUNCTION:
+        return Alteration("loss_of_function", low)
+    if low == "reversion":
+        return Alteration("reversion", low)
     if low in COPY_NUMBER:
         return Alteration(COPY_NUMBER[low], low)
     if m := FUSION.match(raw):
@@ -130,11 +145,23 @@ def parse_variant(protein: str) -> Variant:
     return Variant("other", text, ref, start, start)
 
 
+def truncating(variant: Variant) -> bool:
+    """Whether a protein change ends the protein early: a stop gained (``R213*``, csq's
+    ``213R>213*``) or a frameshift (``Y177fs``)."""
+    return variant.kind != "none" and ("*" in variant.text or "FS" in variant.text)
+
+
 def matches_variant(alt: Alteration, variant: Variant, regions) -> str:
     """The rule by which a row alteration matches a variant ('' when it does not):
-    exact, codon, exon or region. ``regions``: the gene's region -> (first, last codon)."""
+    exact, codon, exon, region or gene (``mutation``, ``loss_of_function``). ``regions``: the
+    gene's region -> (first, last codon). A ``reversion`` needs the patient's other events
+    (``knowledge.base``)."""
     if variant.kind == "none":
         return ""
+    if alt.kind == "mutation":
+        return "gene"
+    if alt.kind == "loss_of_function":
+        return "gene" if truncating(variant) else ""
     if alt.kind == "protein":
         return "exact" if variant.text in (alt.parts or (alt.text,)) else ""
     if alt.kind == "codon":
@@ -155,6 +182,8 @@ def matches_copy_number(alt: Alteration, call: str) -> str:
     if alt.kind == "amplification" and call == "amplification":
         return "exact" if alt.text == call else "gene"
     if alt.kind == "deletion" and call in ("deep_loss", "loss"):
+        return "gene"
+    if alt.kind == "loss_of_function" and call == "deep_loss":
         return "gene"
     return ""
 
