@@ -35,11 +35,14 @@ def get_cnv_reference(wildcards):
         )
     if kind == "pooled":
         return rules.build_pooled_cnv_reference.output[0]
+    if kind == "file":  # the lab's prebuilt panel-of-normals reference, used as given
+        return external(config["cnv"]["reference"])
     return rules.build_flat_cnv_reference.output[0]
 
 
 def get_cnv_reference_label(wildcards):
-    """The genes table's reference column: matched:<normal>, pooled:<n>_normals or flat."""
+    """The genes table's reference column: matched:<normal>, pooled:<n>_normals,
+    file:<name>.cnn or flat."""
     return COHORT.cnv_reference(wildcards.patient, config["cnv"]["reference"]).label
 
 

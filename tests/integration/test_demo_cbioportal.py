@@ -71,6 +71,7 @@ def test_demo_study_holds_copy_number_fusions_expression_and_changes(demo_result
     l1196q = status[("IMT01", "ALK", "p.L1196Q")]
     assert (l1196q["START_DATE"], l1196q["DRUG"]) == ("300", "alectinib")
     assert "known resistance to alectinib" in l1196q["KNOWLEDGE"]
+    assert l1196q["KNOWLEDGE_VERSION"].startswith("seed 2026-12-01; curated 2026-12-06; ")
     fractions = pd.read_csv(demo_results / "clones" / "NB01.tumour_fraction.tsv", sep="\t")
     samples = {r["SAMPLE_ID"]: r for r in rows_of(folder, "data_clinical_sample.txt")}
     for r in fractions.itertuples():

@@ -173,6 +173,28 @@ def test_cnv_reference_pooled_when_asked(demo_cohort, tmp_path):
     assert "rule build_matched_cnv_reference:" not in result.stdout
 
 
+def test_prebuilt_cnv_reference_is_used_as_given_and_checked(demo_cohort, tmp_path):
+    """A lab's panel-of-normals .cnn: no reference job is planned, every copy-ratio job reads
+    it; one with other contig names stops the run before any job."""
+    targets = REPO / "resources" / "demo" / "cohort" / "reference" / "targets.bed"
+    header = "chromosome\tstart\tend\tgene\tlog2\tdepth\n"
+    bins = [line.split("\t")[:3] for line in targets.read_text().splitlines() if line.strip()]
+    pon = tmp_path / "pon.cnn"
+    pon.write_text(header + "".join(f"{c}\t{s}\t{e}\tT\t0\t1\n" for c, s, e in bins))
+    config = tmp_path / "pon.yaml"
+    demo = (REPO / "config" / "config.yaml").read_text()
+    config.write_text(demo.replace("  reference: matched ", f"  reference: {pon} "))
+    result = run_snakemake("-n", "--forceall", "--configfile", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "_cnv_reference:" not in result.stdout  # no build job of any kind
+    assert f"{pon}" in result.stdout and "rule call_copy_ratios:" in result.stdout
+    pon.write_text(header + "".join(f"{c[3:]}\t{s}\t{e}\tT\t0\t1\n" for c, s, e in bins))
+    result = run_snakemake("-n", "--forceall", "--configfile", str(config))
+    assert result.returncode == 1 and "nothing was run" in result.stderr
+    assert f"{pon}: contigs not in the reference FASTA" in result.stderr
+    assert "differ by a 'chr' prefix" in result.stderr
+
+
 def test_cnv_reference_flat_without_any_normal(project):
     """A tumour-only cohort has no normal to pool: the flat reference, and its warning."""
     project.edit("samples.tsv", "P1\tP1-N\twes\tnormal\t0\tblood\t\n", "")

@@ -56,7 +56,7 @@ PATIENT_ATTRIBUTES = [
 ]
 STATUS_COLUMNS = [
     *("PATIENT_ID", "START_DATE", "STOP_DATE", "EVENT_TYPE", "STATUS", "ALTERATION_TYPE"),
-    *("GENE", "EVENT", "CHANGE", "DRUG", "KNOWLEDGE"),
+    *("GENE", "EVENT", "CHANGE", "DRUG", "KNOWLEDGE", "KNOWLEDGE_VERSION"),
 ]
 
 
@@ -293,6 +293,7 @@ def status_events(events, measurements):
                 "CHANGE": change,
                 "DRUG": drug,
                 "KNOWLEDGE": e["relevance"],
+                "KNOWLEDGE_VERSION": e.get("knowledge_version", ""),
             }
         )
     return sorted(rows, key=lambda r: (r["PATIENT_ID"], r["START_DATE"]))

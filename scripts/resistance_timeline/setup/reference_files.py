@@ -1,12 +1,14 @@
 """Checks of the reference files named in the configuration, run when the workflow is parsed:
 the FASTA's contigs, the targets BED, the GFF3 and GTF (format, feature types, contig names
-shared with the FASTA), BAM/CRAM units aligned to the same contigs, and the knowledge base's
-rows. What each check reads is remembered per file (``input_files.FileFacts``); each problem
-names the file (and line, or the sheet row) and says what to do."""
+shared with the FASTA), BAM/CRAM units aligned to the same contigs, a lab's prebuilt CNVkit
+reference, and the knowledge base's rows. What each check reads is remembered per file
+(``input_files.FileFacts``); each problem names the file (and line, or the sheet row) and says
+what to do."""
 
 import gzip
 import os
 
+from resistance_timeline.setup.cnv_reference import check_cnv_reference, is_file_reference
 from resistance_timeline.setup.indexes import check_indexes
 from resistance_timeline.setup.input_files import FileFacts
 
@@ -184,6 +186,18 @@ def check_reference(reference, units, facts=None, config_name="config.yaml", has
         if bam and _is_alignment_file(bam):  # others are named by the unit checks
             problems.extend(_check_bam_contigs(row, bam, contigs, fasta))
     return problems + check_indexes(reference, contigs, has_rna, config_name)
+
+
+def check_prebuilt_cnv(config, facts=None, config_name="config.yaml"):
+    """A lab's prebuilt CNVkit reference (``cnv: reference: <file>.cnn``) against the FASTA's
+    contigs and the targets (setup.cnv_reference); [] for matched / pooled."""
+    value = config.get("cnv", {}).get("reference")
+    reference = config.get("reference", {})
+    fasta = reference.get("fasta")
+    if not is_file_reference(value) or not fasta or not os.path.isfile(fasta):
+        return []
+    contigs = (facts or FileFacts()).get("fasta_contigs", fasta, fasta_contigs)
+    return check_cnv_reference(value, reference.get("targets"), contigs, config_name)
 
 
 def _is_alignment_file(path):
