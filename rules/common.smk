@@ -292,47 +292,6 @@ def get_freebayes_options(wildcards):
     return COHORT.freebayes_options(wildcards.patient, config["calling"])
 
 
-# --- input functions: QC report -------------------------------------------------------------
-def get_multiqc_inputs(wildcards):
-    """The QC files MultiQC reads: fastp reports of every FASTQ unit, duplicate marking and
-    target coverage of every WES sample, STAR's summary of every STAR-aligned RNA sample,
-    duplicate marking of every RNA sample imported as a BAM."""
-    fastp = [
-        fill(
-            rules.trim_reads.output.json,
-            patient=SAMPLES[s]["patient_id"],
-            sample=s,
-            unit=u,
-        )
-        for s, units in UNITS.items()
-        for u in units
-        if is_fastq_unit(s, u)
-    ]
-    wes = [
-        path
-        for p in patients_with("wes")
-        for template in (
-            rules.mark_duplicates.output.stats,
-            *rules.measure_coverage.output[:2],
-        )
-        for path in per_sample(template, p, "wes")
-    ]
-    rna = [
-        fill(
-            (
-                rules.import_rna_bam.output.stats
-                if rna_is_imported(s)
-                else rules.align_rna.output.final_log
-            ),
-            patient=p,
-            sample=s,
-        )
-        for p in patients_with("rna")
-        for s in samples_of(p, "rna")
-    ]
-    return fastp + wes + rna
-
-
 # --- targets of a full run -------------------------------------------------------------------
 def final_outputs():
     """Every target of a full run; rule all asks for exactly these."""
@@ -343,6 +302,7 @@ def final_outputs():
             (rules.tabulate_variants.output[0], "wes"),
             (rules.write_maf.output[0], "wes"),
             (rules.check_sample_identity.output[0], "wes"),
+            (rules.summarize_fragments.output.table, "wes"),
             (rules.track_fusions.output[0], "rna"),
             (rules.gather_kinase_imbalance.output[0], "rna"),
         )

@@ -108,3 +108,59 @@ rule measure_coverage:
     shell:
         "mosdepth --threads {threads} --no-per-base --by {input.targets}"
         " --thresholds {params.thresholds} {params.prefix} {input.bam} 2> {log}"
+
+
+rule measure_fragments:
+    input:
+        bam=rules.mark_duplicates.output.bam,
+        bai=rules.mark_duplicates.output.bai,
+    output:
+        "results/qc/fragments/{patient}/{sample}.samtools_stats.txt",
+    log:
+        "logs/measure_fragments/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/measure_fragments/{patient}/{sample}.tsv"
+    conda:
+        "../envs/samtools.yaml"
+    threads: threads_from_input("measure_coverage", "bam")
+    resources:
+        mem_mb=grow_with_attempt(1000),
+        runtime=runtime_from_input("measure_coverage", "bam"),
+    params:
+        min_mapq=config["fragments"]["min_mapq"],
+    shell:
+        # pairs of primary, mapped, non-duplicate, QC-passed reads (-F 0xF0C)
+        "samtools stats -@ {threads} -F 0xF0C -q {params.min_mapq} {input.bam}"
+        " > {output} 2> {log}"
+
+
+rule summarize_fragments:
+    input:
+        stats=get_patient_fragment_stats,
+    output:
+        table="results/qc/fragments/{patient}.fragments.tsv",
+        lengths="results/qc/fragments/{patient}.fragment_lengths.tsv",
+        png=report(
+            "results/qc/fragments/{patient}.fragment_lengths.png",
+            caption="../resources/report/fragment_lengths.rst",
+            category="{patient}",
+            subcategory="Quality control",
+            labels={"figure": "fragment lengths", "sample": "all"},
+        ),
+        svg="results/qc/fragments/{patient}.fragment_lengths.svg",
+    log:
+        "logs/summarize_fragments/{patient}.log",
+    benchmark:
+        "benchmarks/summarize_fragments/{patient}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        patient="{patient}",
+        samples=get_patient_wes_samples,
+        settings=config["fragments"],
+    script:
+        "../scripts/summarize_fragments.py"

@@ -53,6 +53,8 @@ def test_columns_are_the_public_interface(variants):
         "vaf_low",
         "vaf_high",
         "detection_limit",
+        "alt_median_fragment",
+        "ref_median_fragment",
         "status",
         "origin",
         "resistance",
@@ -183,3 +185,43 @@ def test_maf_holds_each_somatic_detection_with_the_tables_counts(demo_results, v
         "3124",
         "-",
     )
+
+
+def test_every_wes_sample_has_a_fragment_profile_as_simulated(demo_results):
+    """The simulator draws WES fragments from N(220, 40) >= 120 bp and cfDNA from N(167, 18)
+    (resources/demo/cohort_sim/simulate.py, _fragment_lengths): medians, modes and the short
+    fraction (100-150 over 100-250 bp) as those distributions give them."""
+    samples = pd.read_csv(demo_results / "timeline" / "cohort.samples.tsv", sep="\t")
+    wes = samples[samples.assay == "wes"]
+    for patient, expected in wes.groupby("patient_id"):
+        path = demo_results / "qc" / "fragments" / f"{patient}.fragments.tsv"
+        table = pd.read_csv(path, sep="\t").set_index("sample_id")
+        assert sorted(table.index) == sorted(expected.sample_id)
+        for suffix in ("tsv", "png", "svg"):  # the distribution and its figure
+            path = demo_results / "qc" / "fragments" / f"{patient}.fragment_lengths.{suffix}"
+            assert path.stat().st_size > 1000, path
+        for sample_id, row in table.iterrows():
+            assert row.fragments > 10000, sample_id
+            if row.material == "cfdna":  # P(100 <= x < 151) / P(100 <= x < 251) = 0.187
+                assert abs(row.median_fragment - 167) <= 3, sample_id
+                assert abs(row.mode_fragment - 167) <= 8, sample_id
+                assert row.short_fraction == pytest.approx(0.187, abs=0.02), sample_id
+            else:  # about 0.047, and soft-clipped ends
+                assert abs(row.median_fragment - 220) <= 5, sample_id
+                assert row.short_fraction == pytest.approx(0.05, abs=0.015), sample_id
+
+
+def test_variant_fragment_lengths_follow_the_simulated_libraries(variants):
+    """Per variant and sample, the median fragment length of alt and of ref fragments: the
+    simulator's cfDNA library N(167, 18), its capture libraries N(220, 40); it does not yet
+    draw tumour-derived cfDNA shorter, so alt and ref agree."""
+    counted = variants[(variants.alt_reads >= 20) & (variants.ref_reads >= 20)]
+    assert len(counted) > 50
+    # a site's median of 20-60 fragments varies by about 1.25 sd / sqrt(n): 3-4 bp in
+    # plasma, 7-11 bp in the capture libraries
+    for material, centre, spread in (("cfdna", 167, 12), ("tumor", 220, 25), ("normal", 220, 25)):
+        rows = counted[counted.material == material]
+        assert len(rows) >= 5, material
+        for column in ("ref_median_fragment", "alt_median_fragment"):
+            assert (rows[column] - centre).abs().max() <= spread, (material, column)
+            assert (rows[column] - centre).abs().median() <= spread / 3, (material, column)

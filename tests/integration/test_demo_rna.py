@@ -25,6 +25,7 @@ FUSION_COLUMNS = [
     "call",
     "alternatives",
     "status",
+    "knowledge_version",
 ]
 
 
@@ -36,6 +37,7 @@ def fusions(results, patient):
 def test_driver_fusion_at_every_rna_timepoint(demo_results, truth, patient, name):
     table = fusions(demo_results, patient)
     assert list(table.columns) == FUSION_COLUMNS
+    assert table.knowledge_version.str.startswith("seed 2026-12-01; curated 2026-12-06; ").all()
     expected = truth["fusions"][truth["fusions"].patient_id == patient]
     found = table[table.fusion == name].set_index("sample_id")
     assert sorted(found.index) == sorted(expected.sample_id)

@@ -145,3 +145,9 @@ def test_multiqc_reads_every_qc_source(demo_results):
     counts = dict(line.split(": ", 1) for line in text.splitlines()[1:])
     expected = 100 * int(counts["DUPLICATE TOTAL"]) / int(counts["EXAMINED"])
     assert abs(fraction["NB01-N"] - expected) < 0.01
+    # insert sizes: samtools stats of every WES sample (results/qc/fragments/)
+    inserts = pd.read_csv(data / "multiqc_samtools_stats.txt", sep="\t").set_index("Sample")
+    assert sorted(inserts.index) == wes
+    assert (
+        inserts.loc["NB01-P2", "insert_size_average"] < inserts.loc["NB01-N", "insert_size_average"]
+    )

@@ -16,9 +16,11 @@ from scipy.special import betaincinv
 MATERIALS = ("normal", "tumor", "cfdna")
 # Count columns per site and sample (the genotyper fills them, summarize reads them): fragments
 # supporting ref / alt on each strand of the read as aligned, another allele, and the sum of
-# the MAPQs of the alt fragments. REF_FWD + 2 * allele + reverse is a strand column.
-REF_FWD, REF_REV, ALT_FWD, ALT_REV, OTHER, ALT_MAPQ_SUM = range(6)
-N_COLS = 6
+# the MAPQs of the alt fragments, and the median fragment length of the alt and of the ref
+# fragments (bp, the lower middle one; 0 when none was measured). REF_FWD + 2 * allele +
+# reverse is a strand column.
+REF_FWD, REF_REV, ALT_FWD, ALT_REV, OTHER, ALT_MAPQ_SUM, ALT_FRAGMENT, REF_FRAGMENT = range(8)
+N_COLS = 8
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
@@ -222,6 +224,8 @@ def summarize(row, material, thr):
         "alt_rev": ar,
         "other": other,
         "alt_mapq_sum": mq,
+        "alt_fragment": int(row[ALT_FRAGMENT]) or None,
+        "ref_fragment": int(row[REF_FRAGMENT]) or None,
         "vaf": vaf,
         "vaf_low": lo,
         "vaf_high": hi,

@@ -27,6 +27,10 @@ Counting rules (per site x sample):
   empty FORMAT values and ORIGIN_REASON=unsupported_allele (nothing is dropped).
 - Per-strand counts (strand of the read as aligned) and the mean MAPQ of alt reads
   feed the artefact rules in genotype_stats.classify_origin.
+- Fragment lengths (|TLEN| of the read counted for a fragment; pairs on two contigs have
+  none): the median of the alt and of the ref fragments (FORMAT/FL). In plasma, alt
+  fragments shorter than ref fragments point to the tumour; equal ones to blood cells
+  (clonal haematopoiesis) or the germline.
 
 Reads are fetched once per cluster of nearby sites, and query positions come from CIGAR
 arithmetic rather than per-base pileups. Samples run in parallel when threads > 1.
@@ -41,17 +45,20 @@ from bisect import bisect_left
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from statistics import median_low
 
 import numpy as np
 import pysam
 
 from resistance_timeline.dna.candidates import read_candidates
 from resistance_timeline.dna.genotype_stats import (
+    ALT_FRAGMENT,
     ALT_FWD,
     ALT_MAPQ_SUM,
     ALT_REV,
     N_COLS,
     OTHER,
+    REF_FRAGMENT,
     REF_FWD,
     REF_REV,
     classify_origin,
@@ -96,6 +103,13 @@ HEADER_FIELDS = (
         "Detection limit: smallest VAF detected with 95% probability at this depth",
     ),
     ("FORMAT", "SB", "4", "Integer", "Strand counts: ref_fwd, ref_rev, alt_fwd, alt_rev"),
+    (
+        "FORMAT",
+        "FL",
+        "2",
+        "Integer",
+        "Median fragment length (bp) of the alt, then the ref fragments",
+    ),
     ("FORMAT", "ST", "1", "String", "Status: detected, not_detected or not_covered"),
 )
 HEADER_LINES = "".join(
@@ -118,7 +132,7 @@ class Cluster:
 # mapq) read through these indices. Not a NamedTuple: this is the per-read hot loop, where a
 # NamedTuple made counting ~40% slower (its constructor, and the garbage collector keeps
 # tracking tuple subclasses while it stops tracking plain tuples of numbers).
-OBS_ALLELE, OBS_BASE_QUALITY, OBS_REVERSE, OBS_READ1, OBS_MAPQ = range(5)
+OBS_ALLELE, OBS_BASE_QUALITY, OBS_REVERSE, OBS_READ1, OBS_MAPQ, OBS_LENGTH = range(6)
 
 
 def make_clusters(sites):
@@ -221,6 +235,7 @@ def count_cluster(bam, cluster, counts, min_mq, min_bq):
                 if seen is not None:
                     allele, bq = seen
                     new = (allele, bq, read.is_reverse, read.is_read1, read.mapping_quality)
+                    new += (abs(read.template_length),)
                     d = obs[j]
                     name = read.query_name
                     if name not in d:
@@ -239,17 +254,23 @@ def count_cluster(bam, cluster, counts, min_mq, min_bq):
             j += 1
     for site, d in zip(csites, obs, strict=True):
         row = [0] * N_COLS  # Python ints: faster to add to than the numpy row
+        lengths = ([], [])  # fragment lengths of the ref and of the alt fragments
         for o in d.values():
             if o is None:
                 continue
             allele, reverse, mapq = o[OBS_ALLELE], o[OBS_REVERSE], o[OBS_MAPQ]
             if allele == OTHER_ALLELE:
                 row[OTHER] += 1
-            elif allele == ALT_ALLELE:
+                continue
+            if allele == ALT_ALLELE:
                 row[ALT_REV if reverse else ALT_FWD] += 1
                 row[ALT_MAPQ_SUM] += mapq
             else:
                 row[REF_REV if reverse else REF_FWD] += 1
+            if o[OBS_LENGTH]:  # 0: mates on different contigs, or a single read
+                lengths[allele].append(o[OBS_LENGTH])
+        row[REF_FRAGMENT] = median_low(lengths[REF_ALLELE]) if lengths[REF_ALLELE] else 0
+        row[ALT_FRAGMENT] = median_low(lengths[ALT_ALLELE]) if lengths[ALT_ALLELE] else 0
         counts[site.idx] += row
 
 
@@ -326,6 +347,7 @@ def write_vcf(path, header, sites, per_sample, samples, thr):
                 if m["dl"] is not None:
                     f["DL"] = m["dl"]
                 f["SB"] = (m["ref_fwd"], m["ref_rev"], m["alt_fwd"], m["alt_rev"])
+                f["FL"] = (m["alt_fragment"], m["ref_fragment"])
                 f["ST"] = m["status"]
             out.write(rec)
     return tally

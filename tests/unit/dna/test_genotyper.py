@@ -67,13 +67,15 @@ def aligned(start, length=READ_LEN, snv=None, dele=None, ins=None):
     return "".join(seq), [(0, length)]
 
 
-def rd(name, start, seq_cigar, flag=0, mapq=60, qual=30, low_q_at=None):
-    """Read spec dict for write_bam; ``low_q_at`` = {query offset: quality}."""
+def rd(name, start, seq_cigar, flag=0, mapq=60, qual=30, low_q_at=None, tlen=0):
+    """Read spec dict for write_bam; ``low_q_at`` = {query offset: quality}; ``tlen`` the
+    template length (fragment length, signed as the aligner writes it)."""
     seq, cigar = seq_cigar
     quals = [qual] * len(seq)
     for off, q in (low_q_at or {}).items():
         quals[off] = q
-    return dict(name=name, start=start, seq=seq, cigar=cigar, flag=flag, mapq=mapq, qual=quals)
+    spec = dict(name=name, start=start, seq=seq, cigar=cigar, flag=flag, mapq=mapq, qual=quals)
+    return spec | {"tlen": tlen}
 
 
 def write_bam(tmp_path, name, reads):
@@ -84,6 +86,7 @@ def write_bam(tmp_path, name, reads):
             a = pysam.AlignedSegment(out.header)
             a.query_name, a.flag, a.reference_id = r["name"], r["flag"], 0
             a.reference_start, a.mapping_quality = r["start"], r["mapq"]
+            a.template_length = r.get("tlen", 0)
             a.cigartuples, a.query_sequence = r["cigar"], r["seq"]
             a.query_qualities = pysam.qualitystring_to_array(
                 "".join(chr(q + 33) for q in r["qual"])
@@ -138,6 +141,25 @@ def test_overlapping_mates_counted_once(tmp_path):
     assert m["alt"] == 10  # not 20
     assert (m["alt_fwd"], m["alt_rev"]) == (10, 0)  # strand of read 1
     assert m["ref"] == 21
+
+
+def test_median_fragment_lengths_of_alt_and_ref(tmp_path):
+    """Short alt fragments (tumour-derived cfDNA) beside longer ref ones; a mate pair counts
+    its fragment once; reads without a template length (0) are not measured."""
+    reads = []
+    for i, length in enumerate((140, 145, 150)):  # alt pairs, both mates over the site
+        reads.append(rd(f"a{i}", 450, aligned(450, snv={500: "T"}), 0x1 | 0x40, tlen=length))
+        reads.append(
+            rd(f"a{i}", 460, aligned(460, snv={500: "T"}), 0x1 | 0x10 | 0x80, tlen=-length)
+        )
+    for i, length in enumerate((160, 166, 170, 181)):
+        reads.append(rd(f"r{i}", 440 + i, aligned(440 + i), flag=0x1 | 0x40, tlen=length))
+    reads += [rd(f"u{i}", 445 + i, aligned(445 + i), flag=0) for i in range(5)]  # tlen 0
+    m = site_counts(tmp_path, write_bam(tmp_path, "t", reads), (501, "A", "T"))
+    assert (m["alt"], m["ref"]) == (3, 9)
+    assert (m["alt_fragment"], m["ref_fragment"]) == (145, 166)  # the lower middle of 4
+    none = site_counts(tmp_path, write_bam(tmp_path, "n", reads[-5:]), (501, "A", "T"))
+    assert none["alt_fragment"] is None and none["ref_fragment"] is None
 
 
 def test_filtered_reads_and_low_quality_base(tmp_path):

@@ -163,6 +163,7 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
         '##FORMAT=<ID=AFHI,Number=A,Type=Float,Description="hi">',
         '##FORMAT=<ID=DL,Number=1,Type=Float,Description="dl">',
         '##FORMAT=<ID=ST,Number=1,Type=String,Description="st">',
+        '##FORMAT=<ID=FL,Number=2,Type=Integer,Description="fl">',
     ):
         header.add_line(line)
     for name in ("N", "T"):
@@ -176,6 +177,7 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
         n["GT"], n["AD"], n["DP"], n["ST"] = (None, None), (2, 0), 2, "not_covered"
         t["GT"], t["AD"], t["DP"], t["ST"] = (0, 1), (60, 3), 63, "detected"
         t["AF"], t["AFLO"], t["AFHI"], t["DL"] = 3 / 63, 0.0163, 0.13, 0.0004567
+        t["FL"] = (148, 166)
         out.write(rec)
         rec = out.new_record(contig="chr1", start=199, stop=200, alleles=("A", "<DEL>"))
         rec.samples["N"]["GT"] = rec.samples["T"]["GT"] = (None, None)
@@ -188,10 +190,12 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
     kb = small_kb(tmp_path)
     write_table(tabulate(path, samples, "P1", {"T1"}, kb), out_tsv)
     lines = [line.split("\t") for line in out_tsv.read_text().splitlines()]
-    assert len(lines) == 5 and len(lines[0]) == 23
+    assert len(lines) == 5 and len(lines[0]) == 25
     rows = [dict(zip(lines[0], line, strict=True)) for line in lines[1:]]
     assert rows[0]["vaf"] == rows[0]["detection_limit"] == "" and rows[0]["ref_reads"] == "2"
     assert rows[0]["status"] == "not_covered" and rows[0]["protein"] == "p.L1196Q"
+    assert rows[0]["alt_median_fragment"] == rows[0]["ref_median_fragment"] == ""
+    assert (rows[1]["alt_median_fragment"], rows[1]["ref_median_fragment"]) == ("148", "166")
     assert rows[0]["resistance"].startswith("alectinib: resistance (DOI:10.2147/OTT.S270481)")
     assert rows[0]["knowledge_version"] == kb.version
     assert kb.version.startswith("test 2026-12-01; sha256:")
