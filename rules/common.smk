@@ -34,8 +34,9 @@ from resistance_timeline.setup.config import (  # noqa: E402
     configured_panel,
     load_schema,
     portable,
+    shipped_file,
 )
-from resistance_timeline.setup.cohort import Cohort  # noqa: E402
+from resistance_timeline.setup.cohort import RECORD_KEYS, Cohort  # noqa: E402
 from resistance_timeline.setup import star_index  # noqa: E402
 from resistance_timeline.setup import resources as sizing  # noqa: E402
 from resistance_timeline.setup.resources import (  # noqa: E402
@@ -174,6 +175,10 @@ def external(path):
 
 # the knowledge base's files as rule inputs
 KNOWLEDGE_INPUTS = {key: external(files) for key, files in KNOWLEDGE.items()}
+# genes of clonal haematopoiesis (config genotyping: clonal_hematopoiesis: genes)
+CH_GENES = external(
+    shipped_file(config["genotyping"]["clonal_hematopoiesis"]["genes"], WORKFLOW_DIR)
+)
 
 
 def per_sample(template, patient, assay, materials=None):
@@ -279,6 +284,12 @@ def sample_records(patient, assay):
 def get_patient_wes_samples(wildcards):
     """The patient's WES samples, in get_patient_bams order."""
     return sample_records(wildcards.patient, "wes")
+
+
+def get_patient_genotyping_samples(wildcards):
+    """The patient's WES samples for the genotyper: with what each normal is (blood, tissue)."""
+    keys = (*RECORD_KEYS, "normal_source")
+    return COHORT.records(wildcards.patient, "wes", keys=keys)
 
 
 def get_genotyping_threads(wildcards):

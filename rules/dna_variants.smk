@@ -103,6 +103,8 @@ rule genotype_timepoints:
         bais=get_patient_bais,
         fasta=REF_FASTA,
         fai=REF_FAI,
+        targets=TARGETS_BED,
+        ch_genes=CH_GENES,
     output:
         vcf="results/variants/{patient}/genotypes.vcf.gz",
         tbi="results/variants/{patient}/genotypes.vcf.gz.tbi",
@@ -117,7 +119,7 @@ rule genotype_timepoints:
         mem_mb=grow_with_attempt(4000),
         runtime=runtime_from_input("genotype_timepoints", "bams"),
     params:
-        samples=get_patient_wes_samples,
+        samples=get_patient_genotyping_samples,
         thresholds=config["genotyping"],
     script:
         "../scripts/genotype_timepoints.py"

@@ -16,6 +16,8 @@ def main(snakemake):
             out_vcf=snakemake.output.vcf,
             out_tbi=snakemake.output.tbi,
             threads=snakemake.threads,
+            targets=snakemake.input.targets,
+            ch_genes=snakemake.input.ch_genes,
         )
 
 

@@ -2,7 +2,8 @@
 
 Everything here works on plain read counts, so it is tested without BAMs:
 VAF with a Wilson interval, the detection limit backing "not detected",
-per-sample status, and the per-variant origin (germline / somatic / artefact).
+per-sample status, and the per-variant origin (germline / somatic / artefact / clonal
+haematopoiesis, dna.clonal_hematopoiesis).
 
 ``thr`` everywhere is the complete ``genotyping`` section of the configuration (its defaults
 live in config/schemas/config.schema.yaml only); tests take ``schema_defaults("genotyping")``.
@@ -12,6 +13,8 @@ import math
 from functools import lru_cache
 
 from scipy.special import betaincinv
+
+from resistance_timeline.dna.clonal_hematopoiesis import ch_origin
 
 MATERIALS = ("normal", "tumor", "cfdna")
 # Count columns per site and sample (the genotyper fills them, summarize reads them): fragments
@@ -122,12 +125,14 @@ def _fmt(x):
     return f"{x:.3g}"
 
 
-def classify_origin(samples, thr):
+def classify_origin(samples, thr, in_ch_gene=False):
     """Origin of one variant across all samples of a patient.
 
     ``samples``: list of dicts with keys material, status, ref, alt, ref_fwd,
-    ref_rev, alt_fwd, alt_rev, alt_mapq_sum. Returns (origin, reason) where
-    origin is germline | somatic | artefact and reason is a short VCF-safe
+    ref_rev, alt_fwd, alt_rev, alt_mapq_sum (and ``source`` blood|tissue for a normal);
+    ``in_ch_gene``: the variant lies in a gene of clonal haematopoiesis. Returns (origin,
+    reason) where origin is germline | somatic | artefact | clonal_hematopoiesis |
+    possible_clonal_hematopoiesis and reason is a short VCF-safe
     string (``key:value`` items joined by ``|``; VCF 4.2 forbids ``=`` in INFO values).
 
     Order of the rules (first match wins):
@@ -138,13 +143,17 @@ def classify_origin(samples, thr):
          strand_bias_min_p and the alt forward fraction outside
          [strand_bias_max_fraction, 1 - strand_bias_max_fraction].
       4. artefact ``low_alt_mapq``: mean MAPQ of alt reads in detected samples.
-      5. artefact ``normal_vaf``: normal alt >= normal min_alt_reads and normal
+      5. clonal haematopoiesis (dna.clonal_hematopoiesis.ch_origin), when the patient has
+         a normal: a plasma variant a blood normal carries, or one seen only in plasma in a
+         CH gene.
+      5b. artefact ``normal_vaf``: normal alt >= normal min_alt_reads and normal
          VAF > tumor_in_normal x the highest tumour/cfDNA VAF (below germline level).
       6. Tumour-only heuristic (no normal sample at all): germline when every
          detected tumour/cfDNA VAF lies in tumor_only_germline_het_vaf (a
          heterozygous germline site stays near 0.5 across timepoints) or every
          one is >= tumor_only_germline_hom_vaf. A clonal somatic variant in a
-         pure tumour with LOH can look the same: this is a heuristic only.
+         pure tumour with LOH can look the same: this is a heuristic only. Otherwise a
+         variant seen only in plasma is possible clonal haematopoiesis (no normal to tell).
       7. somatic: detected in at least one tumour/cfDNA sample.
       8. otherwise (detected only in the normal, below germline level): artefact.
     """
@@ -173,6 +182,9 @@ def classify_origin(samples, thr):
     if mean_mapq < thr["min_mean_alt_mapq"]:
         return "artefact", f"low_alt_mapq:{mean_mapq:.1f}"
 
+    if normals and (found := ch_origin(samples, thr, in_ch_gene)):
+        return found
+
     tumours = [s for s in samples if s["material"] != "normal"]
     tumour_vafs = [s["alt"] / (s["ref"] + s["alt"]) for s in tumours if s["ref"] + s["alt"]]
     max_tumour_vaf = max(tumour_vafs, default=0.0)
@@ -194,6 +206,8 @@ def classify_origin(samples, thr):
             return "germline", f"tumor_only_het_vafs:{'/'.join(map(_fmt, det_vafs))}|n:{n}"
         if all(v >= thr["tumor_only_germline_hom_vaf"] for v in det_vafs):
             return "germline", f"tumor_only_hom_vafs:{'/'.join(map(_fmt, det_vafs))}|n:{n}"
+        if found := ch_origin(samples, thr, in_ch_gene):
+            return found
         return "somatic", f"tumor_only_max_vaf:{_fmt(max(det_vafs))}"
     normal_txt = _fmt(normal_vaf) if normal_vaf is not None else "NA"
     return "somatic", f"normal_vaf:{normal_txt}|max_tumor_vaf:{_fmt(max(det_vafs))}"

@@ -51,6 +51,7 @@ import numpy as np
 import pysam
 
 from resistance_timeline.dna.candidates import read_candidates
+from resistance_timeline.dna.clonal_hematopoiesis import ch_intervals, in_intervals, read_ch_genes
 from resistance_timeline.dna.genotype_stats import (
     ALT_FRAGMENT,
     ALT_FWD,
@@ -74,7 +75,11 @@ REF_ALLELE, ALT_ALLELE, OTHER_ALLELE = 0, 1, 2  # what a fragment shows at a sit
 # (section, ID, Number, Type, Description) of the header lines the genotyper adds
 HEADER_FIELDS = (
     ("INFO", "END", "1", "Integer", "End position (symbolic alleles only)"),
-    ("INFO", "ORIGIN", "1", "String", "Origin across samples: germline, somatic or artefact"),
+    (
+        *("INFO", "ORIGIN", "1", "String"),
+        "Origin across samples: germline, somatic, artefact, clonal_hematopoiesis or "
+        "possible_clonal_hematopoiesis",
+    ),
     ("INFO", "ORIGIN_REASON", "1", "String", "Evidence for ORIGIN: key:value items joined by |"),
     (
         "FORMAT",
@@ -310,9 +315,10 @@ def make_header(fasta_path, samples):
     return h
 
 
-def write_vcf(path, header, sites, per_sample, samples, thr):
+def write_vcf(path, header, sites, per_sample, samples, thr, ch_spans=None):
     """Write one record per site (input order) with ORIGIN and per-sample FORMAT values;
-    return the number of variants per origin."""
+    return the number of variants per origin. ``ch_spans``: the targets of genes of clonal
+    haematopoiesis (dna.clonal_hematopoiesis.ch_intervals)."""
     tally = Counter()
     with pysam.VariantFile(path, "wz", header=header) as out:
         for site in sites:
@@ -333,7 +339,10 @@ def write_vcf(path, header, sites, per_sample, samples, thr):
                 summarize(per_sample[k][site.idx], s["material"], thr)
                 for k, s in enumerate(samples)
             ]
-            origin, reason = classify_origin(summ, thr)
+            for m, s in zip(summ, samples, strict=True):
+                m["source"] = s.get("normal_source") or "blood"
+            in_ch = in_intervals(ch_spans or {}, site.contig, site.pos)
+            origin, reason = classify_origin(summ, thr, in_ch)
             rec.info["ORIGIN"], rec.info["ORIGIN_REASON"] = origin, reason
             tally[origin] += 1
             for s, m in zip(samples, summ, strict=True):
@@ -354,17 +363,30 @@ def write_vcf(path, header, sites, per_sample, samples, thr):
 
 
 def genotype_timepoints(
-    candidates, bams, fasta, samples, thresholds, out_vcf, out_tbi=None, threads=1
+    candidates,
+    bams,
+    fasta,
+    samples,
+    thresholds,
+    out_vcf,
+    out_tbi=None,
+    threads=1,
+    targets=None,
+    ch_genes=None,
 ):
     """Genotype all candidates in all samples; write ``out_vcf`` and its index ``out_tbi``
-    (default ``out_vcf`` + .tbi). ``thresholds``: the complete ``genotyping`` settings.
-    Returns the sites and the per-sample count arrays."""
+    (default ``out_vcf`` + .tbi). ``thresholds``: the complete ``genotyping`` settings;
+    ``targets`` (the gene-named targets BED) and ``ch_genes`` (the CH gene table) place each
+    site in or outside a gene of clonal haematopoiesis. Returns the sites and the per-sample
+    count arrays."""
     thr = thresholds
     validate_samples(samples, bams)
     sites = read_candidates(candidates, fasta, thr["indel_flank_bp"])
     print(f"{len(sites)} biallelic candidate sites, {len(bams)} samples", file=sys.stderr)
     per_sample = count_all(bams, sites, thr, threads)
-    tally = write_vcf(out_vcf, make_header(fasta, samples), sites, per_sample, samples, thr)
+    spans = ch_intervals(targets, read_ch_genes(ch_genes)) if targets and ch_genes else {}
+    header = make_header(fasta, samples)
+    tally = write_vcf(out_vcf, header, sites, per_sample, samples, thr, spans)
     print(f"origins: {dict(tally)}", file=sys.stderr)
     pysam.tabix_index(out_vcf, preset="vcf", force=True, index=out_tbi or out_vcf + ".tbi")
     return sites, per_sample

@@ -254,6 +254,8 @@ def _row_problems(row, cells, props, validator, label_column):
         typed[column], error = _coerce(value, props[column])
         if error:
             problems.append(f"{row.where(column)}: {error}")
+    # an optional column's schema default where the cell is empty or the column absent
+    typed |= {c: p["default"] for c, p in props.items() if "default" in p and c not in typed}
     row.values = typed
     if problems or validator is None:
         return problems

@@ -13,7 +13,10 @@ contrast, so the other RNA samples are not_measured).
 
 - Variants (``snv`` when ref and alt are one base each, else ``indel``): somatic only
   (germline and artefact variants never become events), tumour and cfDNA samples only (the
-  normal is no timepoint). event = protein change (``p.L1196Q``), else ``contig:pos ref>alt``;
+  normal is no timepoint). A variant of clonal haematopoiesis (origin clonal_hematopoiesis or
+  possible_clonal_hematopoiesis, dna.clonal_hematopoiesis) is an event of that type, whose
+  classification is the type itself: never acquired or lost on a drug, never matched to
+  knowledge. event = protein change (``p.L1196Q``), else ``contig:pos ref>alt``;
   value = VAF with its Wilson interval, depth, detection limit and status as genotyped.
 - Copy number (``cnv``): one event per gene and change (amplification, gain, loss, deep_loss)
   called in some sample; ``gain`` also counts an amplification as detected and ``loss`` a

@@ -28,8 +28,8 @@ CBIOPORTAL_COLUMNS = [
     *["AGENT", "SAMPLE_ID", "SPECIMEN_TYPE"],
 ]
 TYPE_ORDER = (
-    *("snv", "indel", "cnv", "loh", "fusion", "expression", "pathway"),
-    *("tumour_fraction", "clone"),
+    *("snv", "indel", "clonal_hematopoiesis", "possible_clonal_hematopoiesis"),
+    *("cnv", "loh", "fusion", "expression", "pathway", "tumour_fraction", "clone"),
 )
 
 

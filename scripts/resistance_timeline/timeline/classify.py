@@ -1,5 +1,6 @@
 """How an event behaves over the patient's samples (rules in the package docstring)."""
 
+from resistance_timeline.dna.clonal_hematopoiesis import CH_ORIGINS
 from resistance_timeline.timeline.rows import CHANGE_TYPES
 from resistance_timeline.timeline.therapy import drug_of, number
 
@@ -17,6 +18,15 @@ def why_not(row, vaf):
     if row["status"] == "not_detected":
         return f"{row['sample_id']} detection limit {row['detection_limit']} not below VAF {vaf}"
     return f"{row['sample_id']} {row['status']}"
+
+
+CH_REASONS = {
+    "clonal_hematopoiesis": "a blood-cell clone: the blood normal carries it",
+    "possible_clonal_hematopoiesis": (
+        "seen only in plasma, never in a tumour biopsy, in a gene of clonal haematopoiesis "
+        "(or no normal to tell)"
+    ),
+}
 
 
 def classify(rows):
@@ -78,6 +88,8 @@ def _classify(rows):
         return {**out, "classification": "undetermined", "reason": "not detected in any sample"}
     first, last = hits[0], hits[-1]
     out["first_day_detected"], out["last_day_detected"] = seq[first]["day"], seq[last]["day"]
+    if kind in CH_ORIGINS:  # blood cells', not the tumour's: never acquired nor lost on a drug
+        return {**out, "classification": kind, "reason": CH_REASONS[kind]}
     if kind in CHANGE_TYPES:
         return {**out, **_change(seq)}
     is_variant = kind in ("snv", "indel")

@@ -2,6 +2,7 @@
 
 import math
 
+from resistance_timeline.dna.clonal_hematopoiesis import CH_ORIGINS
 from resistance_timeline.timeline.therapy import number
 
 CNV_CHANGES = ("amplification", "gain", "loss", "deep_loss")
@@ -22,18 +23,21 @@ def variant_event(row):
 
 
 def on_timeline(variant):
-    """Whether a variants-table row becomes a timeline row: somatic, in a tumour or cfDNA
-    sample (germline and artefact variants never become events)."""
-    return variant["origin"] == "somatic" and variant.get("material") != "normal"
+    """Whether a variants-table row becomes a timeline row: somatic or clonal haematopoiesis,
+    in a tumour or cfDNA sample (germline and artefact variants never become events)."""
+    origin = variant["origin"]
+    return (origin == "somatic" or origin in CH_ORIGINS) and variant.get("material") != "normal"
 
 
 def variant_rows(variants, patient):
-    """Timeline rows of the somatic variants in the tumour and cfDNA samples."""
+    """Timeline rows of the somatic variants in the tumour and cfDNA samples; a variant of
+    clonal haematopoiesis is an event of its own type (its origin), never a snv/indel."""
     rows = []
     for v in variants:
         if not on_timeline(v):
             continue
         kind, event = variant_event(v)
+        kind = v["origin"] if v["origin"] in CH_ORIGINS else kind
         rows.append(
             patient.row(
                 v["sample_id"],

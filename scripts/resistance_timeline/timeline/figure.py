@@ -8,11 +8,11 @@ samples"), and "no data" only where nothing of its kind was measured (no RNA sam
 1. therapy: each line as a coloured band from start to end day (an ongoing line runs off the
    right edge), labelled with its drug, line number and best response; the samples' days are
    marked above (short sample ids) and as dotted lines through every panel;
-2. VAF of the somatic variants (snv, indel) with their Wilson intervals; a not_detected sample
-   is an open downward triangle at its detection limit (the VAF lies below it);
-3. copy number of the genes with a cnv event (log2 axis, 2 copies marked; "+LOH" when the gene
-   also has an LOH event);
-4. fusion support (split + spanning fragments) at the RNA samples;
+2. VAF of the somatic variants (snv, indel) with their Wilson intervals, and dashed those of
+   clonal haematopoiesis (blood cells'); a not_detected sample is an open downward triangle
+   at its detection limit (the VAF lies below it);
+3. copy number of genes with a cnv event (log2 axis, 2 copies marked; "+LOH" with LOH); 4.
+   fusion support (split + spanning fragments) at the RNA samples;
 5. expression changes (log2 fold change at a contrast's post sample, with its interval) and
    pathway activity scores (dashed) at the RNA samples.
 
@@ -31,6 +31,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FixedLocator, FormatStrFormatter, NullLocator  # noqa: E402
 
+from resistance_timeline.dna.clonal_hematopoiesis import CH_ORIGINS
 from resistance_timeline.timeline.therapy import number, ordered_lines  # noqa: E402
 
 MAX_SERIES = 8  # events per panel; the rest are counted in the legend
@@ -45,9 +46,8 @@ THERAPY = ["#9ecae1", "#a1d99b", "#fdd0a2", "#bcbddc", "#fcbba1", "#c7e9c0"]
 NOT_COVERED = "#9a9a9a"
 CN_TICKS = [0.25, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128]
 MIN_CN = 0.1  # copy numbers drawn no lower (log axis)
-# panel: event types, y label
-PANELS = [
-    ("vaf", ("snv", "indel"), "VAF (somatic variants)"),
+PANELS = [  # panel: event types, y label
+    ("vaf", ("snv", "indel", *CH_ORIGINS), "VAF (somatic; CH dashed)"),
     ("cnv", ("cnv",), "copy number"),
     ("fusion", ("fusion",), "fusion fragments"),
     ("change", ("expression", "pathway"), "log2 FC / pathway score"),
@@ -259,7 +259,7 @@ def _draw_panel(ax, kind, shown, hidden, span, loh_genes, settings):
         labels.append(_draw_series(ax, s, color, shift, kind))
         width = 2.4 if s["relevant"] else 1.2
         marker = "D" if s["type"] == "pathway" else "o"
-        style = "--" if s["type"] == "pathway" else "-"
+        style = "--" if s["type"] in ("pathway", *CH_ORIGINS) else "-"
         text = f"{label} ({s['classification']})" if s["classification"] else label
         handles.append(
             Line2D([], [], color=color, lw=width, ls=style, marker=marker, ms=4, label=text)

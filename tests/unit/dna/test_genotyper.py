@@ -254,8 +254,13 @@ def test_main_end_to_end(tmp_path):
     out = str(tmp_path / "out.vcf.gz")
     thresholds = schema_defaults("genotyping")
     thresholds["tumor"]["min_alt_reads"] = 3
+    (tmp_path / "targets.bed").write_text("chr1\t200\t800\tGENE1\n")
+    ch_inputs = {
+        "targets": str(tmp_path / "targets.bed"),
+        "ch_genes": str(REPO / "resources" / "knowledge" / "ch_genes.tsv"),
+    }
     snakemake = types.SimpleNamespace(
-        input=types.SimpleNamespace(candidates=cand + ".gz", bams=bams, fasta=fa),
+        input=types.SimpleNamespace(candidates=cand + ".gz", bams=bams, fasta=fa, **ch_inputs),
         output=types.SimpleNamespace(vcf=out, tbi=out + ".tbi"),
         params=types.SimpleNamespace(samples=samples, thresholds=thresholds),
         log=[str(tmp_path / "gt.log")],

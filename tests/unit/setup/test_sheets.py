@@ -27,6 +27,21 @@ def test_valid_project_passes_and_resolves_paths(project):
     assert "purity" not in sheets.samples[0]  # blank cell = absent
     assert sheets.units[0]["fq1"] == str(project.root / "reads" / "P1-N.R1.fastq.gz")
     assert sheets.treatments[1].get("end_day") is None
+    # an optional column's schema default where the sheet leaves it out
+    assert {s["normal_source"] for s in sheets.samples} == {"blood"}
+
+
+def test_a_tissue_normal_is_read_and_a_misspelt_source_refused(project):
+    path = project.root / "samples.tsv"
+    header, *rows = path.read_text().splitlines()
+    first = rows[0] + "\ttissue"  # the normal's row
+    others = [row + "\t" for row in rows[1:]]  # blank: the default
+    path.write_text("\n".join([header + "\tnormal_source", first, *others]) + "\n")
+    sheets = load_sheets(project.config, SCHEMAS)
+    assert [s["normal_source"] for s in sheets.samples][:2] == ["tissue", "blood"]
+    project.edit("samples.tsv", "\ttissue\n", "\tbuffy\n")
+    msg = only_problem(project)
+    assert "column 'normal_source'" in msg and "'buffy'" in msg
 
 
 @bad_input("sheet-missing")

@@ -201,3 +201,24 @@ def test_fusion_below_threshold_neither_confirms_nor_rules_out():
     assert events_of(Tables(fusions=rna))[1][("ALK", "RRBP1::ALK")]["classification"] == (
         "acquired"
     )
+
+
+def test_clonal_haematopoiesis_is_its_own_event_never_acquired():
+    """A PPM1D variant of blood cells that rises under therapy (absent, then seen): a somatic
+    variant like it would be acquired on alectinib; as CH it is its own event type."""
+    per_sample = {
+        "T0": ("not_detected", 0.0, 0.01),
+        "T1": ("not_detected", 0.0, 0.01),
+        "T2": ("detected", 0.04, 0.01),
+    }
+    tables = Tables(
+        variants=variant("p.R458*", per_sample, gene="PPM1D", origin="clonal_hematopoiesis")
+        + variant("p.L1196Q", per_sample, gene="ALK")
+    )
+    rows, events = events_of(tables)
+    ch = events[("PPM1D", "p.R458*")]
+    assert ch["event_type"] == "clonal_hematopoiesis"
+    assert ch["classification"] == "clonal_hematopoiesis" and ch["acquired_on"] == ""
+    assert ch["reason"].startswith("a blood-cell clone") and ch["knowledge"] == ""
+    assert events[("ALK", "p.L1196Q")]["classification"] == "acquired"
+    assert {r["event_type"] for r in rows if r["gene"] == "PPM1D"} == {"clonal_hematopoiesis"}

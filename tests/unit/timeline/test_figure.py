@@ -139,3 +139,18 @@ def test_entry_draws_the_rule_outputs(tmp_path):
     assert (tmp_path / "P.png").stat().st_size > 10_000
     svg = (tmp_path / "P.svg").read_text()
     assert "alectinib" in svg and "no data (no tumour/cfDNA exome)" in svg
+
+
+def test_clonal_haematopoiesis_is_drawn_apart_and_never_acquired(tmp_path):
+    """A DNMT3A CH variant beside the tumour's: dashed in the VAF panel, its own label."""
+    ch_rows = [
+        {**r, "event_type": "clonal_hematopoiesis", "gene": "DNMT3A", "event": "p.R882H"}
+        for r in ROWS
+        if r["event_type"] == "snv" and r["gene"] == "ALK"
+    ]
+    events = [*EVENTS, event("clonal_hematopoiesis", "DNMT3A", "p.R882H", "clonal_hematopoiesis")]
+    svg = tmp_path / "P.svg"
+    plot_patient_timeline(ROWS + ch_rows, events, TREATMENTS, "P", [svg], SETTINGS)
+    text = svg.read_text()
+    assert "DNMT3A p.R882H (clonal_hematopoiesis)" in text
+    assert "ALK p.L1196Q" in text
