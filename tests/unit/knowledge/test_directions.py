@@ -183,3 +183,21 @@ def test_gene_level_rows_match_their_kind_of_event(tmp_path):
     assert rules("indel", "BRCA2", "p.N1784_S1800del", truncating) == {("olaparib", "reversion")}
     assert rules("indel", "BRCA2", "p.N1784_S1800del") == set()  # no truncating variant
     assert rules("snv", "BRCA2", "p.N1784K", truncating) == set()  # not an indel
+
+
+def test_c797s_with_t790m_is_not_read_as_first_generation_sensitivity(kb):
+    """C797S alone restores first-generation sensitivity; beside T790M it does not (the
+    compound row, closest of all, outranks the single-mutation row)."""
+    lines_ = lines("erlotinib", "osimertinib")
+    classified = {"acquired_on": "osimertinib", "first_day_detected": "190"}
+    alone = event_knowledge(kb, ("snv", "EGFR", "p.C797S"), classified, lines_)
+    assert "reported sensitivity to EGFR TKI 1st generation (erlotinib)" in alone["relevance"]
+    both = [("snv", "EGFR", "p.C797S"), ("snv", "EGFR", "p.T790M")]
+    with_t790m = event_knowledge(kb, ("snv", "EGFR", "p.C797S"), classified, lines_, both)
+    assert with_t790m["relevance"].startswith("known resistance to osimertinib")
+    assert (
+        "known resistance to EGFR TKI 1st generation (erlotinib), given as line 1 "
+        "[compound C797S+T790M]" in with_t790m["relevance"]
+    )
+    assert "reported sensitivity" not in with_t790m["relevance"]
+    assert "EGFR TKI 1st generation: sensitivity (PMID:32193290)" in with_t790m["knowledge_other"]
