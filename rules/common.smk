@@ -45,6 +45,7 @@ from resistance_timeline.setup.resources import (  # noqa: E402
 )
 from resistance_timeline.setup.sheets import SheetError, load_sheets  # noqa: E402
 from resistance_timeline.knowledge import tables as knowledge  # noqa: E402
+from resistance_timeline.dna import umi  # noqa: E402
 
 SCHEMAS = os.path.join(WORKFLOW_DIR, "config", "schemas")
 
@@ -319,7 +320,8 @@ def final_outputs():
         )
         for p in patients_with(assay)
     ]
-    per_patient += list(rules.gather_maf.output) if patients_with("wes") else []
+    if patients_with("wes"):
+        per_patient += [*rules.gather_maf.output, *rules.tabulate_duplicates.output]
     counts = list(rules.build_count_matrix.output) if patients_with("rna") else []
     if patients_with("rna"):
         counts += list(rules.test_expression.output)

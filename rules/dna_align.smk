@@ -76,9 +76,13 @@ rule mark_duplicates:
     resources:
         mem_mb=grow_with_attempt(2000),
         runtime=runtime_from_input("mark_duplicates"),
+    params:
+        barcode=get_markdup_barcode,
     shell:
+        # a UMI library's pairs are duplicates only with the same position and UMI
         "(samtools merge -u -o - {input}"
-        " | samtools markdup -c -@ {threads} -T {output.bam}.tmp -f {output.stats} - {output.bam}"
+        " | samtools markdup -c {params.barcode} -@ {threads} -T {output.bam}.tmp"
+        " -f {output.stats} - {output.bam}"
         " && samtools index {output.bam}) 2> {log}"
 
 
@@ -164,3 +168,47 @@ rule summarize_fragments:
         settings=config["fragments"],
     script:
         "../scripts/summarize_fragments.py"
+
+
+rule measure_duplicates_by_position:
+    input:
+        bam=rules.mark_duplicates.output.bam,
+    output:
+        "results/qc/markdup/{patient}/{sample}.by_position.txt",
+    log:
+        "logs/measure_duplicates_by_position/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/measure_duplicates_by_position/{patient}/{sample}.tsv"
+    conda:
+        "../envs/samtools.yaml"
+    threads: 1
+    resources:
+        mem_mb=grow_with_attempt(2000),
+        runtime=runtime_from_input("mark_duplicates", "bam"),
+    shell:
+        # a UMI sample's duplicates as if it had no UMIs: marks cleared and set again by
+        # position alone, statistics kept, reads discarded
+        "samtools markdup -c -T {output}.tmp -f {output} {input.bam} /dev/null 2> {log}"
+
+
+rule tabulate_duplicates:
+    input:
+        unpack(get_duplicate_stats),
+    output:
+        "results/qc/duplicates.tsv",
+    log:
+        "logs/tabulate_duplicates/cohort.log",
+    benchmark:
+        "benchmarks/tabulate_duplicates/cohort.tsv"
+    # quick table work: run on the submitting host, not as a cluster job
+    localrule: True
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        samples=get_duplicate_samples,
+    script:
+        "../scripts/tabulate_duplicates.py"

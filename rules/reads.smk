@@ -43,8 +43,10 @@ rule trim_reads:
         runtime=runtime_from_input("trim_reads", "r1", "r2"),
     params:
         extra=config["reads"]["fastp_extra"],
+        umi=get_umi_options,
     shell:
-        # the FASTQ paths are the user's (units.tsv): quoted, as they may hold any character
+        # the FASTQ paths are the user's (units.tsv): quoted, as they may hold any character;
+        # a UMI library's UMI leaves the read for its name (dna/umi.py)
         "fastp --in1 {input.r1:q} --in2 {input.r2:q} --out1 {output.r1} --out2 {output.r2}"
         " --json {output.json} --html {output.html} --thread {threads} {params.extra}"
-        " > {log} 2>&1"
+        " {params.umi} > {log} 2>&1"

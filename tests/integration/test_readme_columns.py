@@ -44,6 +44,7 @@ SECTIONS = {
     ],
     "### `results/qc/identity/{patient}.identity.tsv`": ["qc/identity/*.identity.tsv"],
     "### `results/qc/fragments/{patient}.fragments.tsv`": ["qc/fragments/*.fragment*.tsv"],
+    "### UMI libraries": ["qc/duplicates.tsv"],
 }
 # a demo sample's own column: "NB01-P2", "NB01-P2 (day 500)", "NB01-R2.vst"
 SAMPLE_COLUMN = re.compile(r"^[A-Za-z0-9]+-[A-Z0-9]+( \(day -?\d+\)|\.normalized|\.vst)?$")

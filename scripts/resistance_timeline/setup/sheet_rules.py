@@ -68,6 +68,19 @@ def _check_units(samples, units):
                 f"{rows[1].where('bam')}: RNA sample '{sid}' has {len(rows)} units and one is "
                 "a BAM; an RNA sample is either FASTQ units or exactly one aligned BAM"
             )
+    for sid, rows in by_sample.items():
+        umis = {r.values.get("umi") for r in rows}
+        bam_with_umi = next((r for r in rows if "bam" in r.values and "umi" in r.values), None)
+        if bam_with_umi is not None:
+            problems.append(
+                f"{bam_with_umi.where('umi')}: a UMI is read from FASTQ; a BAM unit's reads are "
+                "already aligned (mark its duplicates before, e.g. with UMI-tools or fgbio)"
+            )
+        elif len(umis) > 1:
+            problems.append(
+                f"{rows[0].where('umi')}: sample '{sid}' mixes units with and without UMIs or "
+                "with different ones; its duplicates are marked together, by one rule"
+            )
     with_units = {sid for sid, _ in unit_keys}
     for sid, row in sample_rows.items():
         if sid not in with_units:

@@ -91,6 +91,45 @@ def test_rna_sample_mixing_bam_and_fastq_units(project):
     )
 
 
+def with_umi_column(project, values):
+    """units.tsv with a umi column, ``values`` by sample id ('' elsewhere)."""
+    header, *rows = (project.root / "units.tsv").read_text().splitlines()
+    rows = [f"{r}\t{values.get(r.split(chr(9))[0], '')}" for r in rows]
+    project.write("units.tsv", "\n".join([header + "\tumi", *rows]) + "\n")
+
+
+def test_umi_units_are_read(project):
+    with_umi_column(project, {"P1-T1": "read1:8+2"})
+    units = load_sheets(project.config, SCHEMAS).units
+    assert [u.get("umi") for u in units] == [None, None, "read1:8+2", None]
+
+
+@bad_input("umi-on-a-bam-unit")
+def test_umi_on_a_bam_unit(project):
+    with_umi_column(project, {"P1-R0": "read1:8"})
+    text = (project.root / "units.tsv").read_text()
+    project.write(
+        "units.tsv",
+        text.replace("reads/P1-R0.R1.fastq.gz\treads/P1-R0.R2.fastq.gz\t", "\t\treads/P1-R0.bam"),
+    )
+    (project.root / "reads" / "P1-R0.bam").write_bytes(b"\x1f\x8b" + b"\0" * 30)
+    project.write("ref/genome.fa.fai", "chr1\t200\t6\t200\t201\nchr2\t200\t213\t200\t201\n")
+    one_problem_with(
+        project, "units.tsv, line 5 (sample P1-R0), column 'umi': a UMI is read from FASTQ"
+    )
+
+
+@bad_input("umi-mixed-in-a-sample")
+def test_umi_mixed_within_a_sample(project):
+    with_umi_column(project, {"P1-T1": "read1:8"})
+    text = (project.root / "units.tsv").read_text()
+    project.write(
+        "units.tsv", text + "P1-T1\tL2\treads/P1-T1.R1.fastq.gz\treads/P1-T1.R2.fastq.gz\t\t\n"
+    )
+    msg = one_problem_with(project, "sample 'P1-T1' mixes units with and without UMIs")
+    assert "column 'umi'" in msg
+
+
 @bad_input("missing-normal")
 def test_tumour_samples_without_a_normal(project):
     project.edit("samples.tsv", "P1\tP1-N\twes\tnormal", "P1\tP1-N\twes\ttumor")
