@@ -1,6 +1,7 @@
-# Input functions of the QC rules (rules/dna_align.smk's fragment lengths, rules/report.smk's
-# MultiQC); no rules here. Included after rules/common.smk, whose lookups (SAMPLES, UNITS,
-# fill, per_sample, patients_with) they use.
+# Input functions of the QC rules (rules/reads.smk's and rules/dna_align.smk's UMI options,
+# duplicate and fragment-length tables; rules/report.smk's MultiQC); no rules here. Included
+# after rules/common.smk, whose lookups (SAMPLES, UNITS, fill, per_sample, patients_with) they
+# use.
 
 
 def get_umi_options(wildcards):
@@ -19,6 +20,7 @@ def get_markdup_barcode(wildcards):
 
 
 def wes_samples():
+    """Every WES sample of the cohort, patient by patient."""
     return [s for p in patients_with("wes") for s in samples_of(p, "wes")]
 
 
@@ -51,9 +53,10 @@ def get_patient_fragment_stats(wildcards):
 
 # --- input functions: QC report -------------------------------------------------------------
 def get_multiqc_inputs(wildcards):
-    """The QC files MultiQC reads: fastp reports of every FASTQ unit, duplicate marking,
-    target coverage and samtools stats (insert sizes) of every WES sample, STAR's summary of every STAR-aligned RNA sample,
-    duplicate marking of every RNA sample imported as a BAM."""
+    """The QC files MultiQC reads: fastp reports of every FASTQ unit; duplicate marking,
+    target coverage and samtools stats (insert sizes) of every WES sample; STAR's summary of
+    every STAR-aligned RNA sample; duplicate marking of every RNA sample imported as a BAM.
+    """
     fastp = [
         fill(
             rules.trim_reads.output.json,

@@ -134,9 +134,9 @@ class Cluster:
 
 
 # What one read shows at one site, as a plain tuple (allele, base_quality, reverse, read1,
-# mapq) read through these indices. Not a NamedTuple: this is the per-read hot loop, where a
-# NamedTuple made counting ~40% slower (its constructor, and the garbage collector keeps
-# tracking tuple subclasses while it stops tracking plain tuples of numbers).
+# mapq, fragment length) read through these indices. Not a NamedTuple: this is the per-read
+# hot loop, where a NamedTuple made counting ~40% slower (its constructor, and the garbage
+# collector keeps tracking tuple subclasses while it stops tracking plain tuples of numbers).
 OBS_ALLELE, OBS_BASE_QUALITY, OBS_REVERSE, OBS_READ1, OBS_MAPQ, OBS_LENGTH = range(6)
 
 
@@ -239,8 +239,14 @@ def count_cluster(bam, cluster, counts, min_mq, min_bq):
                 seen = observe(site, read, cigar, seq, qual, min_bq)
                 if seen is not None:
                     allele, bq = seen
-                    new = (allele, bq, read.is_reverse, read.is_read1, read.mapping_quality)
-                    new += (abs(read.template_length),)
+                    new = (
+                        allele,
+                        bq,
+                        read.is_reverse,
+                        read.is_read1,
+                        read.mapping_quality,
+                        abs(read.template_length),
+                    )
                     d = obs[j]
                     name = read.query_name
                     if name not in d:
