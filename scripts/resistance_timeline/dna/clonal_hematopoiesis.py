@@ -21,6 +21,7 @@ comparisons of the genotyper's counts; no tool implements them on a VCF.
 
 from bisect import bisect_right
 
+from resistance_timeline.dna.targets import read_bed
 from resistance_timeline.io.knowledge_format import read_rows
 
 CH_ORIGINS = ("clonal_hematopoiesis", "possible_clonal_hematopoiesis")
@@ -37,13 +38,9 @@ def ch_intervals(targets_bed, genes):
     """{contig: sorted [(start, end)]} of the targets named after a CH gene (the workflow's
     targets BED names each target by its gene, rule prepare_targets)."""
     spans = {}
-    with open(targets_bed) as handle:
-        for line in handle:
-            cells = line.rstrip("\n").split("\t")
-            if len(cells) < 4 or line.startswith(("#", "track", "browser")):
-                continue
-            if set(cells[3].replace(";", ",").split(",")) & genes:
-                spans.setdefault(cells[0], []).append((int(cells[1]), int(cells[2])))
+    for contig, start, end, name in read_bed(targets_bed):
+        if set((name or "").replace(";", ",").split(",")) & genes:
+            spans.setdefault(contig, []).append((start, end))
     return {contig: sorted(found) for contig, found in spans.items()}
 
 

@@ -126,11 +126,11 @@ def resolve(knowledge, matches, lines):
     return {drug: for_drug(knowledge, matches, drug, given) for drug in sorted(given)}
 
 
-def split_by_patient(knowledge, matches, lines):
+def split_by_patient(matches, per_drug):
     """(matches that hold for a drug the patient got, the other matches: about drugs the
     patient did not get, or outranked for the drugs given by closer evidence that says the
-    opposite, ``for_drug``). Every match is in one of the two: nothing is hidden."""
-    per_drug = resolve(knowledge, matches, lines)
+    opposite; ``per_drug`` from ``resolve``). Every match is in one of the two: nothing is
+    hidden."""
     held = {id(m) for found, _ in per_drug.values() for m in found}
     mine = [m for m in matches if id(m) in held]
     return mine, [m for m in matches if id(m) not in held]
@@ -167,15 +167,15 @@ def placed(drugs, appeared_on, given, first_day):
     return f", given as line {number}" + (" (present before it)" if before else "")
 
 
-def relevance(knowledge, matches, classified, lines):
+def relevance(knowledge, matches, classified, lines, per_drug):
     """What the matches mean for the patient: resistance to the drug it appeared on, to a drug
     given (present before it when first seen by its start), or reported effects; one note per
     drug, effect and rule; a drug whose closest evidence disagrees gets one 'conflicting
-    evidence' note instead of its matches' notes."""
+    evidence' note instead of its matches' notes. ``per_drug``: the drugs' evidence, from
+    ``resolve``."""
     appeared_on = set(knowledge.drugs.normalize(classified.get("acquired_on", "")))
     first_day = classified.get("first_day_detected")
     given = given_drugs(knowledge, lines)
-    per_drug = resolve(knowledge, matches, lines)
     notes = []
     for m in matches:
         r = m.row
@@ -204,10 +204,11 @@ def event_knowledge(knowledge, event, classified, lines, present=()):
     knowledge base (None or {})."""
     knowledge = knowledge or NO_KNOWLEDGE
     matches = knowledge_rows(knowledge, *event, present)
-    mine, other = split_by_patient(knowledge, matches, lines)
+    per_drug = resolve(knowledge, matches, lines)  # once: both columns read it
+    mine, other = split_by_patient(matches, per_drug)
     return {
         "knowledge": knowledge_text(mine),
-        "relevance": relevance(knowledge, mine, classified, lines),
+        "relevance": relevance(knowledge, mine, classified, lines, per_drug),
         "knowledge_other": knowledge_text(other),
         "knowledge_version": knowledge.version,
     }

@@ -15,6 +15,8 @@ import gzip
 import os
 from bisect import bisect_right
 
+from resistance_timeline.dna.chunks import read_targets
+
 CNN_COLUMNS = ("chromosome", "start", "end", "gene", "log2")
 BUILT_IN = ("matched", "pooled")
 # targets allowed without a target bin: CNVkit drops targets it cannot bin (tiny or
@@ -66,23 +68,17 @@ def _covered(bins, contig, start, end):
     return any(s < end and e > start for s, e in spans[max(0, i - 2) : i])
 
 
-def _targets(path):
-    with _open(path) as handle:
-        for line in handle:
-            cells = line.split("\t")
-            if len(cells) >= 3 and not line.startswith(("#", "track", "browser")):
-                yield cells[0], int(cells[1]), int(cells[2])
-
-
 def check_cnv_reference(value, targets, fasta_contigs, config_name="config.yaml"):
     """Problems of a prebuilt reference ``value`` (a path) against the target BED ``targets``
     (a path or None) and the FASTA's contigs (a set); [] when it is usable."""
-    key = f"{config_name}, key 'cnv: reference'"
     if not os.path.isfile(value):
-        return [f"{key}: file not found: {value} (give matched, pooled or a CNVkit .cnn)"]
+        return [
+            f"{config_name}, key 'cnv: reference': file not found: {value} "
+            "(give matched, pooled or a CNVkit .cnn)"
+        ]
     bins, contigs, problem = read_target_bins(value)
     if problem:
-        return [f"{value} ({key[len(config_name) + 2 :]}): {problem}"]
+        return [f"{value} (key 'cnv: reference'): {problem}"]
     strange = sorted(contigs - set(fasta_contigs))
     if strange:
         flipped = {c[3:] if c.startswith("chr") else "chr" + c for c in strange}
@@ -90,7 +86,10 @@ def check_cnv_reference(value, targets, fasta_contigs, config_name="config.yaml"
         return [f"{value}: contigs not in the reference FASTA: {', '.join(strange[:5])}{hint}"]
     if not targets:
         return []
-    intervals = list(_targets(targets))
+    try:
+        intervals = [(t.contig, t.start, t.end) for t in read_targets(targets)]
+    except ValueError:  # a malformed BED: its own check (reference_files) names it
+        return []
     unbinned = [t for t in intervals if not _covered(bins, *t)]
     if len(unbinned) > MAX_UNBINNED_FRACTION * len(intervals):
         contig, start, end = unbinned[0]
