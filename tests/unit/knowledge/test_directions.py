@@ -201,3 +201,16 @@ def test_c797s_with_t790m_is_not_read_as_first_generation_sensitivity(kb):
     )
     assert "reported sensitivity" not in with_t790m["relevance"]
     assert "EGFR TKI 1st generation: sensitivity (PMID:32193290)" in with_t790m["knowledge_other"]
+
+
+def test_every_drug_and_class_of_the_curated_layer_reaches_a_drug(kb):
+    """No curated row names a drug the table does not know or a class without members (it
+    would match no patient's drug, silently)."""
+    curated = [r for r in kb.rows if r.source.startswith("curated")]
+    assert len(curated) >= 200
+    for row in curated:
+        for drug in row.drugs:
+            if kb.drugs.is_class(drug):
+                assert kb.drugs.members(drug), (row.line, drug)
+            else:
+                assert drug in kb.drugs.drugs, (row.line, drug)
