@@ -105,6 +105,8 @@ rule genotype_timepoints:
         fai=REF_FAI,
         targets=TARGETS_BED,
         ch_genes=CH_GENES,
+        panel=get_panel_of_normals,
+        panel_index=get_panel_of_normals_index,
     output:
         vcf="results/variants/{patient}/genotypes.vcf.gz",
         tbi="results/variants/{patient}/genotypes.vcf.gz.tbi",

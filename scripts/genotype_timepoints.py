@@ -18,6 +18,7 @@ def main(snakemake):
             threads=snakemake.threads,
             targets=snakemake.input.targets,
             ch_genes=snakemake.input.ch_genes,
+            panel=getattr(snakemake.input, "panel", None) or None,
         )
 
 

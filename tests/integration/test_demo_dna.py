@@ -53,6 +53,8 @@ def test_columns_are_the_public_interface(variants):
         "vaf_low",
         "vaf_high",
         "detection_limit",
+        "background_vaf",
+        "background_p",
         "alt_median_fragment",
         "ref_median_fragment",
         "status",
@@ -147,8 +149,11 @@ def test_vcf_carries_the_detection_limit(demo_results):
     import pysam
 
     with pysam.VariantFile(str(demo_results / "variants" / "IMT01.variants.vcf.gz")) as vcf:
-        assert {"AD", "DP", "AF", "AFLO", "AFHI", "DL", "ST"} <= set(vcf.header.formats)
-        assert "BCSQ" in vcf.header.info and "ORIGIN" in vcf.header.info
+        assert {"AD", "DP", "AF", "AFLO", "AFHI", "DL", "BP", "ST"} <= set(vcf.header.formats)
+        assert {"BCSQ", "ORIGIN", "BGVAF"} <= set(vcf.header.info)
+        assert "##resistance-timelinePanelOfNormals=panel_of_normals.tsv.gz (3 normals)" in str(
+            vcf.header
+        )
         assert list(vcf.header.samples) == ["IMT01-N", "IMT01-T0", "IMT01-T1", "IMT01-T2"]
 
 
@@ -225,3 +230,36 @@ def test_variant_fragment_lengths_follow_the_simulated_libraries(variants):
         for column in ("ref_median_fragment", "alt_median_fragment"):
             assert (rows[column] - centre).abs().max() <= spread, (material, column)
             assert (rows[column] - centre).abs().median() <= spread / 3, (material, column)
+
+
+def test_panel_of_normals_holds_the_cohorts_normals_and_their_alleles(demo_results):
+    """The demo's panel: its three blood normals; a germline SNP of NB01's normal is a row with
+    NB01-N among its carriers at about half its reads."""
+    from resistance_timeline.dna.panel_of_normals import Panel, read_header
+
+    path = str(demo_results / "reference" / "panel_of_normals.tsv.gz")
+    assert read_header(path)["normals"] == ["IMT01-N", "IMT02-N", "NB01-N"]
+    with Panel(path) as panel:
+        rows = [r for contig in ("chr1", "chr2", "chr12") for r in panel.rows(contig, 0, 10**6)]
+    assert len(rows) > 50
+    assert all(r.alt_reads >= 2 and r.alt_reads <= r.depth for r in rows)
+    assert all(sum(a for a, _ in r.carriers.values()) == r.alt_reads for r in rows)
+    germline = [r for r in rows if any(a / d > 0.3 for a, d in r.carriers.values())]
+    assert germline, "no germline SNP of a demo normal in the panel"
+
+
+def test_every_row_has_its_background_and_true_calls_beat_it(variants, truth):
+    """Every row carries the site's background VAF (the floor, 1e-4, where the panel has no row
+    for the allele) and, with reads, its background p; every detected true somatic variant
+    beats its background by far, and the demo has no panel artefact (three normals leave two
+    per patient, below genotyping: panel_artefact: min_normals)."""
+    assert variants.background_vaf.notna().all()
+    assert (variants.background_vaf >= 1e-4).all() and (variants.background_vaf < 0.01).all()
+    covered = variants[variants.depth > 0]
+    assert covered.background_p.notna().all()
+    assert variants[variants.depth.fillna(0) == 0].background_p.isna().all()
+    detected = variants[(variants.origin == "somatic") & (variants.status == "detected")]
+    assert len(detected) > 20 and (detected.background_p < 1e-6).all()
+    assert "panel_artefact" not in set(variants.origin)
+    nras = row(variants, "NB01-P2", "NRAS", "p.Q61K")
+    assert nras.status == "detected" and nras.background_p < 1e-10

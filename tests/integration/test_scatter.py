@@ -17,6 +17,8 @@ VARIANT_RULES = (
     "split_targets",
     "call_candidates",
     "normalize_candidates",
+    "pileup_panel_of_normals",
+    "build_panel_of_normals",
     "genotype_timepoints",
     "annotate_variants",
     "tabulate_variants",
@@ -26,14 +28,18 @@ TWO_TARGETS = "chr2\t24494\t24680\tALK\nchr8\t3050\t3250\tBG21\n"
 
 
 def link_demo_inputs(root, demo_results):
-    """The demo run's reference and the patient's BAMs, linked into ``root``'s results/."""
-    ref, bams = root / "results" / "reference", root / "results" / "align" / PATIENT
+    """The demo run's reference, the patient's BAMs and the other normals' (the panel of
+    normals piles up every normal of the cohort), linked into ``root``'s results/."""
+    ref = root / "results" / "reference"
     ref.mkdir(parents=True)
-    bams.mkdir(parents=True)
     for name in ("genome.fa", "genome.fa.fai", "targets.bed"):
         (ref / name).symlink_to(demo_results / "reference" / name)
-    for path in sorted((demo_results / "align" / PATIENT).iterdir()):
-        (bams / path.name).symlink_to(path)
+    for folder in sorted((demo_results / "align").iterdir()):
+        bams = root / "results" / "align" / folder.name
+        bams.mkdir(parents=True)
+        for path in sorted(folder.iterdir()):
+            if folder.name == PATIENT or path.name.split(".")[0].endswith("-N"):
+                (bams / path.name).symlink_to(path)
 
 
 def write_config(root, scatter, targets):
@@ -119,6 +125,12 @@ def test_scattered_candidates_and_genotypes_equal_one_run(runs):
     candidates = records(one / "candidates.vcf.gz", mask_quality=True)
     assert records(three / "candidates.vcf.gz", mask_quality=True) == candidates
     assert records(three / "genotypes.vcf.gz") == records(one / "genotypes.vcf.gz")
+    # the panel of normals, piled up per chunk, merges into the same table
+    panels = [
+        r.parent / "reference" / "panel_of_normals.tsv.gz" for r in (runs["one"], runs["three"])
+    ]
+    one_panel, three_panel = (gzip.open(p, "rt").read() for p in panels)
+    assert three_panel == one_panel and len(one_panel.splitlines()) > 100
 
 
 def test_scattered_variant_table_equals_one_run(runs):

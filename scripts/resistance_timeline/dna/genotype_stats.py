@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from scipy.special import betaincinv
 
+from resistance_timeline.dna.background import background_p, critical_alt, floor_background
 from resistance_timeline.dna.clonal_hematopoiesis import ch_origin
 
 MATERIALS = ("normal", "tumor", "cfdna")
@@ -78,12 +79,19 @@ def detection_limit(depth, min_alt_reads, min_vaf=0.0, power=0.95):
     return max(f, float(min_vaf))
 
 
-def sample_status(alt, depth, material, thr):
-    """``not_covered`` (depth < min_depth), ``detected`` or ``not_detected``."""
+def sample_status(alt, depth, material, thr, p_background=0.0):
+    """``not_covered`` (depth < min_depth), ``detected`` or ``not_detected``. Detected needs
+    the material's alt reads and VAF and, with ``p_background`` (dna.background.background_p),
+    alt reads the site's background alone would give with probability below
+    ``background.max_p``."""
     if depth < thr["min_depth"]:
         return "not_covered"
     mat = thr[material]
-    if alt >= mat["min_alt_reads"] and alt / depth >= mat["min_vaf"]:
+    if (
+        alt >= mat["min_alt_reads"]
+        and alt / depth >= mat["min_vaf"]
+        and p_background < thr["background"]["max_p"]
+    ):
         return "detected"
     return "not_detected"
 
@@ -125,17 +133,21 @@ def _fmt(x):
     return f"{x:.3g}"
 
 
-def classify_origin(samples, thr, in_ch_gene=False):
+def classify_origin(samples, thr, in_ch_gene=False, background=None):
     """Origin of one variant across all samples of a patient.
 
     ``samples``: list of dicts with keys material, status, ref, alt, ref_fwd,
     ref_rev, alt_fwd, alt_rev, alt_mapq_sum (and ``source`` blood|tissue for a normal);
-    ``in_ch_gene``: the variant lies in a gene of clonal haematopoiesis. Returns (origin,
-    reason) where origin is germline | somatic | artefact | clonal_hematopoiesis |
-    possible_clonal_hematopoiesis and reason is a short VCF-safe
+    ``in_ch_gene``: the variant lies in a gene of clonal haematopoiesis; ``background``: the
+    site's dna.background.Background. Returns (origin, reason) where origin is germline |
+    somatic | artefact | panel_artefact | clonal_hematopoiesis | possible_clonal_hematopoiesis
+    and reason is a short VCF-safe
     string (``key:value`` items joined by ``|``; VCF 4.2 forbids ``=`` in INFO values).
 
     Order of the rules (first match wins):
+      0. panel_artefact: the site is recurrent in the panel of normals (Background.recurrent),
+         unless the patient's own normal is germline for it or its blood normal makes it
+         clonal haematopoiesis (rules 2 and 5 say what the patient's reads say).
       1. artefact ``not_detected``: detected in no sample.
       2. germline: a normal is detected with VAF >= germline_min_normal_vaf
          (counts of several normals are pooled).
@@ -158,15 +170,20 @@ def classify_origin(samples, thr, in_ch_gene=False):
       8. otherwise (detected only in the normal, below germline level): artefact.
     """
     detected = [s for s in samples if s["status"] == "detected"]
-    if not detected:
-        return "artefact", "not_detected"
-
     normals = [s for s in samples if s["material"] == "normal"]
     n_ref = sum(s["ref"] for s in normals)
     n_alt = sum(s["alt"] for s in normals)
     normal_vaf = n_alt / (n_ref + n_alt) if n_ref + n_alt else None
     normal_detected = any(s["status"] == "detected" for s in normals)
-    if normal_detected and normal_vaf >= thr["germline_min_normal_vaf"]:
+    germline = normal_detected and normal_vaf >= thr["germline_min_normal_vaf"]
+    if background is not None and background.recurrent and not germline:
+        found = ch_origin(samples, thr, in_ch_gene) if normals else None
+        if not found or found[0] != "clonal_hematopoiesis":
+            return "panel_artefact", background.reason()
+
+    if not detected:
+        return "artefact", "not_detected"
+    if germline:
         return "germline", f"normal_vaf:{_fmt(normal_vaf)}"
 
     table = [sum(s[k] for s in detected) for k in ("ref_fwd", "ref_rev", "alt_fwd", "alt_rev")]
@@ -213,19 +230,32 @@ def classify_origin(samples, thr, in_ch_gene=False):
     return "somatic", f"normal_vaf:{normal_txt}|max_tumor_vaf:{_fmt(max(det_vafs))}"
 
 
-def summarize(row, material, thr):
-    """Per-sample record (counts, VAF, Wilson bounds, detection limit, status, GT)."""
+def background_detection_limit(depth, mat, thr, bg):
+    """Detection limit against the site's background: the VAF detected with 95% probability at
+    the smallest alt count that meets the material's thresholds and beats the background
+    (dna.background.critical_alt); None when no count at this depth does."""
+    needed = critical_alt(depth, bg, thr["background"]["max_p"], mat["min_alt_reads"])
+    if needed is None:
+        return None
+    return detection_limit(depth, needed, mat["min_vaf"])
+
+
+def summarize(row, material, thr, bg=None):
+    """Per-sample record (counts, VAF, Wilson bounds, background p, detection limit, status,
+    GT). ``bg``: the site's dna.background.Background (the floor when None)."""
     rf, rr, af, ar = int(row[REF_FWD]), int(row[REF_REV]), int(row[ALT_FWD]), int(row[ALT_REV])
     other, mq = int(row[OTHER]), int(row[ALT_MAPQ_SUM])
     ref, alt = rf + rr, af + ar
     depth = ref + alt
-    status = sample_status(alt, depth, material, thr)
+    bg = bg or floor_background(thr)
+    p_bg = background_p(alt, depth, bg)
+    status = sample_status(alt, depth, material, thr, p_bg)
     vaf = alt / depth if depth else None
     lo, hi = wilson_interval(alt, depth)
     mat = thr[material]
     dl = None
     if status != "not_covered":
-        dl = detection_limit(depth, mat["min_alt_reads"], mat["min_vaf"])
+        dl = background_detection_limit(depth, mat, thr, bg)
     return {
         "material": material,
         "status": status,
@@ -243,6 +273,7 @@ def summarize(row, material, thr):
         "vaf": vaf,
         "vaf_low": lo,
         "vaf_high": hi,
+        "background_p": p_bg if depth else None,
         "dl": dl,
         "gt": genotype(status, vaf, thr),
     }

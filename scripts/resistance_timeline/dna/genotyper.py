@@ -40,9 +40,9 @@ pass it (defaults: config/schemas/config.schema.yaml).
 """
 
 import multiprocessing
+import os
 import sys
 from bisect import bisect_left
-from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from statistics import median_low
@@ -50,8 +50,9 @@ from statistics import median_low
 import numpy as np
 import pysam
 
+from resistance_timeline.dna.background import panel_backgrounds
 from resistance_timeline.dna.candidates import read_candidates
-from resistance_timeline.dna.clonal_hematopoiesis import ch_intervals, in_intervals, read_ch_genes
+from resistance_timeline.dna.clonal_hematopoiesis import ch_intervals, read_ch_genes
 from resistance_timeline.dna.genotype_stats import (
     ALT_FRAGMENT,
     ALT_FWD,
@@ -62,65 +63,15 @@ from resistance_timeline.dna.genotype_stats import (
     REF_FRAGMENT,
     REF_FWD,
     REF_REV,
-    classify_origin,
-    summarize,
     validate_samples,
 )
-from resistance_timeline.io.versions import running_version
+from resistance_timeline.dna.genotype_vcf import make_header, write_vcf
+from resistance_timeline.dna.panel_of_normals import Panel
 
 SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC-fail, dup, suppl.
 CLUSTER_GAP = 300  # sites closer than this share one fetch
 CLUSTER_SPAN = 20_000  # bound on one fetch, so observations of a cluster stay small
 REF_ALLELE, ALT_ALLELE, OTHER_ALLELE = 0, 1, 2  # what a fragment shows at a site
-# (section, ID, Number, Type, Description) of the header lines the genotyper adds
-HEADER_FIELDS = (
-    ("INFO", "END", "1", "Integer", "End position (symbolic alleles only)"),
-    (
-        *("INFO", "ORIGIN", "1", "String"),
-        "Origin across samples: germline, somatic, artefact, clonal_hematopoiesis or "
-        "possible_clonal_hematopoiesis",
-    ),
-    ("INFO", "ORIGIN_REASON", "1", "String", "Evidence for ORIGIN: key:value items joined by |"),
-    (
-        "FORMAT",
-        "GT",
-        "1",
-        "String",
-        "./. not covered, 0/0 not detected, 0/1 detected, 1/1 detected at VAF >= hom_alt_min_vaf",
-    ),
-    (
-        "FORMAT",
-        "AD",
-        "R",
-        "Integer",
-        "Fragments supporting ref and alt (overlapping mates counted once)",
-    ),
-    ("FORMAT", "DP", "1", "Integer", "Depth: ref + alt fragments"),
-    ("FORMAT", "OA", "1", "Integer", "Fragments supporting another allele (not in DP)"),
-    ("FORMAT", "AF", "A", "Float", "VAF: alt / (ref + alt)"),
-    ("FORMAT", "AFLO", "A", "Float", "Lower bound of the 95% Wilson score interval of AF"),
-    ("FORMAT", "AFHI", "A", "Float", "Upper bound of the 95% Wilson score interval of AF"),
-    (
-        "FORMAT",
-        "DL",
-        "1",
-        "Float",
-        "Detection limit: smallest VAF detected with 95% probability at this depth",
-    ),
-    ("FORMAT", "SB", "4", "Integer", "Strand counts: ref_fwd, ref_rev, alt_fwd, alt_rev"),
-    (
-        "FORMAT",
-        "FL",
-        "2",
-        "Integer",
-        "Median fragment length (bp) of the alt, then the ref fragments",
-    ),
-    ("FORMAT", "ST", "1", "String", "Status: detected, not_detected or not_covered"),
-)
-HEADER_LINES = "".join(
-    f'##{section}=<ID={key},Number={number},Type={kind},Description="{text}">\n'
-    for section, key, number, kind, text in HEADER_FIELDS
-)
 
 
 @dataclass(slots=True)
@@ -305,69 +256,6 @@ def count_all(bams, sites, thr, threads=1):
         return list(ex.map(count_sample, *zip(*args, strict=True)))
 
 
-def make_header(fasta_path, samples):
-    """VCF header: the workflow's version, contigs of the reference, INFO ORIGIN*, the FORMAT
-    fields, samples."""
-    h = pysam.VariantHeader()
-    h.add_line("##source=resistance-timeline/genotype_timepoints.py")
-    h.add_line(f"##resistance-timelineVersion={running_version()}")
-    with pysam.FastaFile(fasta_path) as fa:
-        for name, length in zip(fa.references, fa.lengths, strict=True):
-            h.contigs.add(name, length=length)
-    for line in HEADER_LINES.splitlines():
-        h.add_line(line)
-    for s in samples:
-        h.add_sample(s["sample_id"])
-    return h
-
-
-def write_vcf(path, header, sites, per_sample, samples, thr, ch_spans=None):
-    """Write one record per site (input order) with ORIGIN and per-sample FORMAT values;
-    return the number of variants per origin. ``ch_spans``: the targets of genes of clonal
-    haematopoiesis (dna.clonal_hematopoiesis.ch_intervals)."""
-    tally = Counter()
-    with pysam.VariantFile(path, "wz", header=header) as out:
-        for site in sites:
-            rec = out.new_record(
-                contig=site.contig,
-                start=site.pos - 1,
-                stop=site.pos - 1 + len(site.ref),
-                alleles=(site.ref, site.alt),
-                id=site.id,
-            )
-            if site.kind == "unsupported":
-                rec.info["ORIGIN_REASON"] = "unsupported_allele"
-                for s in samples:
-                    rec.samples[s["sample_id"]]["GT"] = (None, None)
-                out.write(rec)
-                continue
-            summ = [
-                summarize(per_sample[k][site.idx], s["material"], thr)
-                for k, s in enumerate(samples)
-            ]
-            for m, s in zip(summ, samples, strict=True):
-                m["source"] = s.get("normal_source") or "blood"
-            in_ch = in_intervals(ch_spans or {}, site.contig, site.pos)
-            origin, reason = classify_origin(summ, thr, in_ch)
-            rec.info["ORIGIN"], rec.info["ORIGIN_REASON"] = origin, reason
-            tally[origin] += 1
-            for s, m in zip(samples, summ, strict=True):
-                f = rec.samples[s["sample_id"]]
-                f["GT"] = m["gt"]
-                f["AD"] = (m["ref"], m["alt"])
-                f["DP"] = m["depth"]
-                f["OA"] = m["other"]
-                if m["vaf"] is not None:
-                    f["AF"], f["AFLO"], f["AFHI"] = m["vaf"], m["vaf_low"], m["vaf_high"]
-                if m["dl"] is not None:
-                    f["DL"] = m["dl"]
-                f["SB"] = (m["ref_fwd"], m["ref_rev"], m["alt_fwd"], m["alt_rev"])
-                f["FL"] = (m["alt_fragment"], m["ref_fragment"])
-                f["ST"] = m["status"]
-            out.write(rec)
-    return tally
-
-
 def genotype_timepoints(
     candidates,
     bams,
@@ -379,20 +267,30 @@ def genotype_timepoints(
     threads=1,
     targets=None,
     ch_genes=None,
+    panel=None,
 ):
     """Genotype all candidates in all samples; write ``out_vcf`` and its index ``out_tbi``
     (default ``out_vcf`` + .tbi). ``thresholds``: the complete ``genotyping`` settings;
     ``targets`` (the gene-named targets BED) and ``ch_genes`` (the CH gene table) place each
-    site in or outside a gene of clonal haematopoiesis. Returns the sites and the per-sample
-    count arrays."""
+    site in or outside a gene of clonal haematopoiesis; ``panel``: the panel of normals
+    (dna.panel_of_normals; None: every site's background at the floor). Returns the sites and
+    the per-sample count arrays."""
     thr = thresholds
     validate_samples(samples, bams)
     sites = read_candidates(candidates, fasta, thr["indel_flank_bp"])
     print(f"{len(sites)} biallelic candidate sites, {len(bams)} samples", file=sys.stderr)
     per_sample = count_all(bams, sites, thr, threads)
     spans = ch_intervals(targets, read_ch_genes(ch_genes)) if targets and ch_genes else {}
-    header = make_header(fasta, samples)
-    tally = write_vcf(out_vcf, header, sites, per_sample, samples, thr, spans)
+    own = [s["sample_id"] for s in samples if s["material"] == "normal"]
+    countable = [s for s in sites if s.kind != "unsupported"]
+    if panel:
+        with Panel(panel) as pon:
+            backgrounds = panel_backgrounds(pon, countable, own, thr)
+            label = f"{os.path.basename(panel)} ({len(pon.normals)} normals)"
+    else:
+        backgrounds, label = panel_backgrounds(None, countable, own, thr), ""
+    header = make_header(fasta, samples, label)
+    tally = write_vcf(out_vcf, header, sites, per_sample, samples, thr, spans, backgrounds)
     print(f"origins: {dict(tally)}", file=sys.stderr)
     pysam.tabix_index(out_vcf, preset="vcf", force=True, index=out_tbi or out_vcf + ".tbi")
     return sites, per_sample

@@ -1,6 +1,7 @@
 """Turn a patient's annotated multi-sample VCF into results/variants/{patient}.variants.tsv:
 one row per variant × WES sample, with the canonical transcript's consequence and protein
-change, the read counts and VAF interval, the detection limit, status, origin, the
+change, the read counts and VAF interval, the detection limit, the site's background VAF and the
+sample's background p (dna.background), status, origin, the
 matching rows of the resistance knowledge base (``resistance``, every drug: the variant table
 knows no treatment) and the knowledge base's version line (``knowledge_version``).
 
@@ -35,6 +36,8 @@ COLUMNS = [
     "vaf_low",
     "vaf_high",
     "detection_limit",
+    "background_vaf",
+    "background_p",
     "alt_median_fragment",
     "ref_median_fragment",
     "status",
@@ -178,6 +181,8 @@ def tabulate(vcf_path, samples, patient, canonical, knowledge):
                     "vaf_low": _sample_value(record, sid, "AFLO"),
                     "vaf_high": _sample_value(record, sid, "AFHI"),
                     "detection_limit": _sample_value(record, sid, "DL"),
+                    "background_vaf": record.info.get("BGVAF"),
+                    "background_p": _sample_value(record, sid, "BP"),
                     "alt_median_fragment": _sample_value(record, sid, "FL", 0),
                     "ref_median_fragment": _sample_value(record, sid, "FL", 1),
                     "status": _sample_value(record, sid, "ST") or "",

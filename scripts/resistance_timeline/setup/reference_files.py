@@ -11,6 +11,7 @@ import os
 from resistance_timeline.setup.cnv_reference import check_cnv_reference, is_file_reference
 from resistance_timeline.setup.indexes import check_indexes
 from resistance_timeline.setup.input_files import FileFacts
+from resistance_timeline.setup.panel_of_normals import check_panel_config
 
 FASTA_BLOCK_BYTES = 1 << 24
 
@@ -198,6 +199,19 @@ def check_prebuilt_cnv(config, facts=None, config_name="config.yaml"):
         return []
     contigs = (facts or FileFacts()).get("fasta_contigs", fasta, fasta_contigs)
     return check_cnv_reference(value, reference.get("targets"), contigs, config_name)
+
+
+def check_panel(config, samples, facts=None, config_name="config.yaml"):
+    """The panel of normals' section (setup.panel_of_normals) against the FASTA's contigs, the
+    targets and the cohort's WES normals (``samples``: the sheet's rows, as dicts)."""
+    fasta = config.get("reference", {}).get("fasta")
+    if not fasta or not os.path.isfile(fasta):
+        return []
+    contigs = (facts or FileFacts()).get("fasta_contigs", fasta, fasta_contigs)
+    normals = [
+        s["sample_id"] for s in samples if s.get("assay") == "wes" and s.get("material") == "normal"
+    ]
+    return check_panel_config(config, contigs, normals, config_name)
 
 
 def _is_alignment_file(path):

@@ -32,7 +32,11 @@ from dataclasses import dataclass, field
 
 from resistance_timeline.setup.config import load_schema, portable
 from resistance_timeline.setup.input_files import FileFacts, check_unit_files
-from resistance_timeline.setup.reference_files import check_prebuilt_cnv, check_reference
+from resistance_timeline.setup.reference_files import (
+    check_panel,
+    check_prebuilt_cnv,
+    check_reference,
+)
 from resistance_timeline.setup.sheet_dates import parse_date, parse_day, resolve_dates
 from resistance_timeline.setup.sheet_rules import check_cohort, check_drugs
 
@@ -359,6 +363,9 @@ def load_sheets(
         has_rna = any(r.values.get("assay") == "rna" for r in loaded["samples"])
         problems.extend(check_reference(reference, loaded["units"], facts, config_name, has_rna))
         problems.extend(check_prebuilt_cnv(config, facts, config_name))
+        problems.extend(
+            check_panel(config, [r.values for r in loaded["samples"]], facts, config_name)
+        )
         facts.save()
     if problems:
         raise SheetError(problems)

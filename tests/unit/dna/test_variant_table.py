@@ -164,6 +164,8 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
         '##FORMAT=<ID=DL,Number=1,Type=Float,Description="dl">',
         '##FORMAT=<ID=ST,Number=1,Type=String,Description="st">',
         '##FORMAT=<ID=FL,Number=2,Type=Integer,Description="fl">',
+        '##INFO=<ID=BGVAF,Number=1,Type=Float,Description="bg">',
+        '##FORMAT=<ID=BP,Number=1,Type=Float,Description="bp">',
     ):
         header.add_line(line)
     for name in ("N", "T"):
@@ -177,7 +179,8 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
         n["GT"], n["AD"], n["DP"], n["ST"] = (None, None), (2, 0), 2, "not_covered"
         t["GT"], t["AD"], t["DP"], t["ST"] = (0, 1), (60, 3), 63, "detected"
         t["AF"], t["AFLO"], t["AFHI"], t["DL"] = 3 / 63, 0.0163, 0.13, 0.0004567
-        t["FL"] = (148, 166)
+        t["FL"], t["BP"] = (148, 166), 2.5e-7
+        rec.info["BGVAF"] = 0.0001
         out.write(rec)
         rec = out.new_record(contig="chr1", start=199, stop=200, alleles=("A", "<DEL>"))
         rec.samples["N"]["GT"] = rec.samples["T"]["GT"] = (None, None)
@@ -190,7 +193,7 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
     kb = small_kb(tmp_path)
     write_table(tabulate(path, samples, "P1", {"T1"}, kb), out_tsv)
     lines = [line.split("\t") for line in out_tsv.read_text().splitlines()]
-    assert len(lines) == 5 and len(lines[0]) == 25
+    assert len(lines) == 5 and len(lines[0]) == 27
     rows = [dict(zip(lines[0], line, strict=True)) for line in lines[1:]]
     assert rows[0]["vaf"] == rows[0]["detection_limit"] == "" and rows[0]["ref_reads"] == "2"
     assert rows[0]["status"] == "not_covered" and rows[0]["protein"] == "p.L1196Q"
@@ -208,8 +211,10 @@ def test_tabulate_blank_when_missing_and_floats_as_vcf(tmp_path):
         "0.0004567",
     )
     assert (t["ref_reads"], t["alt_reads"], t["depth"], t["origin"]) == ("60", "3", "63", "somatic")
+    assert (t["background_vaf"], t["background_p"]) == ("0.0001", "2.5e-07")
+    assert rows[0]["background_vaf"] == "0.0001" and rows[0]["background_p"] == ""
     sv = rows[2]  # GT only: every count blank
     assert sv["alt"] == "<DEL>" and sv["ref_reads"] == sv["depth"] == sv["status"] == ""
-    assert sv["gene"] == sv["origin"] == "" and sv["day"] == "0"
+    assert sv["gene"] == sv["origin"] == sv["background_vaf"] == "" and sv["day"] == "0"
     with pytest.raises(ValueError, match="lacks samples"):
         list(tabulate(path, [{"sample_id": "X", "material": "tumor", "day": 1}], "P1", set(), kb))

@@ -1,0 +1,63 @@
+# Input functions of the panel of normals (rules/dna_panel.smk): which normals it piles up,
+# and which panel each patient's genotyper reads (config panel_of_normals: source).
+
+from resistance_timeline.setup.panel_of_normals import bam_index, panel_normal_name
+
+PANEL_OF_NORMALS = "results/reference/panel_of_normals.tsv.gz"
+PANEL_SOURCE = config["panel_of_normals"]["source"]
+
+
+def panel_normals():
+    """(name, BAM) of the normals a cohort build piles up: the cohort's WES normals (by
+    sample id), then panel_of_normals: extra_normals (by file name without .bam/.cram).
+    """
+    found = [
+        (
+            s,
+            fill(
+                rules.mark_duplicates.output.bam,
+                patient=SAMPLES[s]["patient_id"],
+                sample=s,
+            ),
+        )
+        for s in COHORT.cohort_normals()
+    ]
+    for path in config["panel_of_normals"]["extra_normals"]:
+        found.append((panel_normal_name(path), external(path)))
+    return found
+
+
+def get_panel_bams(wildcards):
+    """The BAMs of the panel's normals."""
+    return [bam for _, bam in panel_normals()]
+
+
+def get_panel_bais(wildcards):
+    """The indexes beside them (.bai, or .crai for a CRAM)."""
+    return [bam_index(bam) for _, bam in panel_normals()]
+
+
+def get_panel_normal_names(wildcards):
+    """The panel's normals in pileup order (the table's ##normals line)."""
+    return [name for name, _ in panel_normals()]
+
+
+def get_panel_read_groups(wildcards):
+    """bcftools mpileup -G lines: every read of a BAM is one sample, named as the normal."""
+    return [f"* {bam} {name}" for name, bam in panel_normals()]
+
+
+def get_panel_of_normals(wildcards):
+    """The panel the genotyper reads: the cohort's build, a prebuilt table, or none ([])."""
+    if PANEL_SOURCE == "none":
+        return []
+    if PANEL_SOURCE == "cohort":
+        return PANEL_OF_NORMALS if panel_normals() else []
+    return external(PANEL_SOURCE)
+
+
+def get_panel_of_normals_index(wildcards):
+    """The tabix index of that panel ([] without one)."""
+    if PANEL_SOURCE not in ("none", "cohort"):
+        return external(f"{PANEL_SOURCE}.tbi")
+    return f"{PANEL_OF_NORMALS}.tbi" if get_panel_of_normals(wildcards) else []
