@@ -195,6 +195,46 @@ def test_prebuilt_cnv_reference_is_used_as_given_and_checked(demo_cohort, tmp_pa
     assert "differ by a 'chr' prefix" in result.stderr
 
 
+def test_prebuilt_panel_of_normals_is_used_as_given_and_checked(demo_cohort, tmp_path):
+    """A lab's panel of normals: no panel job is planned, every genotyping job reads it; one
+    with other contig names stops the run before any job."""
+    import pysam
+
+    from resistance_timeline.dna.panel_of_normals import MAGIC
+
+    def write(contig):
+        pon = tmp_path / "lab.panel_of_normals.tsv.gz"
+        row = f"{contig}\t3116\tG\tC\t80\t2\t1\t1\t0:2:40\n"
+        text = f"{MAGIC}\n##normals=PON-1,PON-2\n#contig\tpos\n{row}"
+        with pysam.BGZFile(str(pon), "wb") as out:
+            out.write(text.encode())
+        pysam.tabix_index(str(pon), seq_col=0, start_col=1, end_col=1, meta_char="#", force=True)
+        return pon
+
+    pon = write("chr1")
+    config = tmp_path / "pon.yaml"
+    demo = (REPO / "config" / "config.yaml").read_text()
+    config.write_text(demo + f"\npanel_of_normals:\n  source: {pon}\n")
+    result = run_snakemake("-n", "--forceall", "-p", "--configfile", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "rule pileup_panel_of_normals:" not in result.stdout
+    assert "rule build_panel_of_normals:" not in result.stdout
+    assert result.stdout.count(f"{pon}.tbi") == 3  # the three patients' genotyping jobs
+    write("1")
+    result = run_snakemake("-n", "--forceall", "--configfile", str(config))
+    assert result.returncode == 1 and "nothing was run" in result.stderr
+    assert f"{pon}: contigs not in the reference FASTA: 1" in result.stderr
+    assert "differ by a 'chr' prefix" in result.stderr
+
+
+def test_demo_dry_run_builds_the_panel_from_the_cohorts_normals(demo_cohort):
+    result = run_snakemake("-n", "--forceall", "-p")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count("rule pileup_panel_of_normals:") == 2  # calling: scatter 2
+    for normal in ("IMT01-N", "IMT02-N", "NB01-N"):
+        assert f"results/align/{normal.split('-')[0]}/{normal}.bam {normal}" in result.stdout
+
+
 def test_cnv_reference_flat_without_any_normal(project):
     """A tumour-only cohort has no normal to pool: the flat reference, and its warning."""
     project.edit("samples.tsv", "P1\tP1-N\twes\tnormal\t0\tblood\t\n", "")
