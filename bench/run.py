@@ -2,10 +2,10 @@
 
     python bench/run.py [--quick] [--workdir DIR] [--repeats N] [--baseline REV] [names ...]
 
-names: planning, genotyper, deseq2, scaling, real_depth, cnv_exome, bwa_genome_size (default:
-all). Each benchmark replaces its own section of RESULTS.md and leaves the others as they are.
-Benchmarks are not tests: nothing here runs in CI (tests/unit/bench only checks that this module
-loads and --help works)."""
+names: planning, genotyper, deseq2, scaling, real_depth, cnv_exome, bwa_genome_size,
+panel_of_normals (default: all). Each benchmark replaces its own section of RESULTS.md and
+leaves the others as they are. Benchmarks are not tests: nothing here runs in CI
+(tests/unit/bench only checks that this module loads and --help works)."""
 
 import argparse
 import os
@@ -29,6 +29,7 @@ NAMES = (
     "real_depth",
     "cnv_exome",
     "bwa_genome_size",
+    "panel_of_normals",
 )
 GOALS = {
     "planning": "at most 1.5× the floor at every size, growing linearly with the jobs",
@@ -41,6 +42,8 @@ GOALS = {
     " in CPU",
     "cnv_exome": "the CNVkit steps per sample at a real exome's bin count, for the Sizing section",
     "bwa_genome_size": "a measured lower bound of bwa mem's per-read cost on a human-sized index",
+    "panel_of_normals": "the panel's build at real target size in bounded memory (issue 30):"
+    " CPU linear in targets × normals, peak memory flat",
 }
 
 
@@ -210,6 +213,25 @@ def run_bwa_genome_size(args, workdir):
     return bwa_genome_size.report(result, "python bench/run.py bwa_genome_size")
 
 
+def run_panel_of_normals(args, workdir):
+    import panel_of_normals
+
+    real = workdir / "real"  # the real_depth benchmark's GRCh37 chr20 and exome targets
+    genome = real / "genome.fa" if (real / "genome.fa").is_file() else None
+    template = real / "targets.bed" if genome and (real / "targets.bed").is_file() else None
+    result = panel_of_normals.measure(
+        workdir / "panel_of_normals", genome, template, quick=args.quick
+    )
+    source = "GRCh37 chr20 with its exome targets" if template else "random sequence"
+    title = "Panel of normals: the build at growing targets and normals"
+    return heading(args, "panel_of_normals", title) + (
+        f"bench/panel_of_normals.py on {source}; normals written as aligned BAMs at 100× "
+        "(substitution errors 1e-3 per base, a sticky 0.3% error at one site in 2,000); "
+        "pileup = rule pileup_panel_of_normals' command on one chunk, merge = rule "
+        "build_panel_of_normals' write_panel.\n\n" + panel_of_normals.report(result)
+    )
+
+
 SIZED = ("planning", "validation")  # benchmarks that take --sizes
 RUNNERS = {
     "planning": run_planning,
@@ -220,6 +242,7 @@ RUNNERS = {
     "scaling": run_scaling,
     "real_depth": run_real_depth,
     "cnv_exome": run_cnv_exome,
+    "panel_of_normals": run_panel_of_normals,
     "bwa_genome_size": run_bwa_genome_size,
 }
 

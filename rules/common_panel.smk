@@ -8,43 +8,34 @@ PANEL_SOURCE = config["panel_of_normals"]["source"]
 
 
 def panel_normals():
-    """(name, BAM) of the normals a cohort build piles up: the cohort's WES normals (by
-    sample id), then panel_of_normals: extra_normals (by file name without .bam/.cram).
+    """(name, BAM, index) of the normals a cohort build piles up: the cohort's WES normals
+    (by sample id), then panel_of_normals: extra_normals (by file name without .bam/.cram).
     """
-    found = [
-        (
-            s,
-            fill(
-                rules.mark_duplicates.output.bam,
-                patient=SAMPLES[s]["patient_id"],
-                sample=s,
-            ),
-        )
-        for s in COHORT.cohort_normals()
-    ]
+    found = []
+    for s in COHORT.cohort_normals():
+        where = {"patient": SAMPLES[s]["patient_id"], "sample": s}
+        bam, bai = rules.mark_duplicates.output.bam, rules.mark_duplicates.output.bai
+        found.append((s, fill(bam, **where), fill(bai, **where)))
     for path in config["panel_of_normals"]["extra_normals"]:
-        found.append((panel_normal_name(path), external(path)))
+        found.append(
+            (panel_normal_name(path), external(path), external(bam_index(path)))
+        )
     return found
 
 
 def get_panel_bams(wildcards):
     """The BAMs of the panel's normals."""
-    return [bam for _, bam in panel_normals()]
+    return [bam for _, bam, _ in panel_normals()]
 
 
 def get_panel_bais(wildcards):
-    """The indexes beside them (.bai, or .crai for a CRAM)."""
-    return [bam_index(bam) for _, bam in panel_normals()]
+    """Their indexes (.bai, or .crai beside a CRAM)."""
+    return [bai for *_, bai in panel_normals()]
 
 
 def get_panel_normal_names(wildcards):
     """The panel's normals in pileup order (the table's ##normals line)."""
-    return [name for name, _ in panel_normals()]
-
-
-def get_panel_read_groups(wildcards):
-    """bcftools mpileup -G lines: every read of a BAM is one sample, named as the normal."""
-    return [f"* {bam} {name}" for name, bam in panel_normals()]
+    return [name for name, *_ in panel_normals()]
 
 
 def get_panel_of_normals(wildcards):
@@ -52,7 +43,8 @@ def get_panel_of_normals(wildcards):
     if PANEL_SOURCE == "none":
         return []
     if PANEL_SOURCE == "cohort":
-        return PANEL_OF_NORMALS if panel_normals() else []
+        # the rule's own output, so that under a module's prefix it carries the prefix
+        return rules.build_panel_of_normals.output.table if panel_normals() else []
     return external(PANEL_SOURCE)
 
 
@@ -60,4 +52,8 @@ def get_panel_of_normals_index(wildcards):
     """The tabix index of that panel ([] without one)."""
     if PANEL_SOURCE not in ("none", "cohort"):
         return external(f"{PANEL_SOURCE}.tbi")
-    return f"{PANEL_OF_NORMALS}.tbi" if get_panel_of_normals(wildcards) else []
+    return (
+        rules.build_panel_of_normals.output.tbi
+        if get_panel_of_normals(wildcards)
+        else []
+    )

@@ -29,8 +29,8 @@ rule pileup_panel_of_normals:
             "pileup_panel_of_normals", "bams", share=1 / config["calling"]["scatter"]
         ),
     params:
-        # "* <bam> <name>": each normal is one sample, named as in the panel's ##normals line
-        read_groups=get_panel_read_groups,
+        # each BAM one sample, named as in the panel's ##normals line (same order as bams)
+        names=get_panel_normal_names,
         min_mapq=config["genotyping"]["min_mapq"],
         min_baseq=config["genotyping"]["min_baseq"],
         extra=config["panel_of_normals"]["mpileup_extra"],
@@ -40,7 +40,8 @@ rule pileup_panel_of_normals:
         # normalized as the candidates are. A chunk without targets gives an empty BCF.
         "(if [ -s {input.targets} ]; then"
         " rg=$(mktemp) && trap 'rm -f $rg' EXIT"
-        " && printf '%s\\n' {params.read_groups:q} > $rg"
+        " && paste -d ' ' <(printf '* %s\\n' {input.bams:q}) <(printf '%s\\n' {params.names:q})"
+        " > $rg"
         " && bcftools mpileup --no-version -f {input.fasta} -R {input.targets} -B -A"
         " -q {params.min_mapq} -Q {params.min_baseq} -d 100000 -G $rg {params.extra}"
         " -a FORMAT/AD,FORMAT/ADF,FORMAT/ADR -Ou {input.bams}"

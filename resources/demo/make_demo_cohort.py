@@ -26,7 +26,7 @@ from cohort_sim import truth as T
 from cohort_sim.simulate import DEPTH, Design, build_design, simulate_rna, simulate_wes
 
 HERE = Path(__file__).resolve().parent
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "7"
 DEFAULT_SEED = 20261121
 REPO = HERE.parents[1]
 DEFAULT_OUTDIR = HERE / "cohort"

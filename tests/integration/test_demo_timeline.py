@@ -153,6 +153,15 @@ def test_shallow_earlier_sample_leaves_a_late_subclone_undetermined(built):
     assert float(rows["NB01-T0"]["detection_limit"]) > float(rows["NB01-P2"]["value"])
 
 
+def test_panel_artefact_is_no_event_and_the_real_variant_beside_it_is(built):
+    """The demo's sticky error (BG17 p.N20K, origin panel_artefact) is in no patient's events;
+    NB01's real BG27 p.R55L at the same VAF in the relapse plasma is, seen first at relapse."""
+    for patient in ("IMT01", "IMT02", "NB01"):
+        assert not [e for e in built[patient]["events"] if e["event"] == "p.N20K"], patient
+    e = event(built, "NB01", "BG27", "p.R55L")
+    assert e["first_day_detected"] == "500"
+
+
 def test_cohort_sample_table_places_every_sample_on_its_line(demo_results):
     rows = {r["sample_id"]: r for r in read_tsv(demo_results / "timeline" / "cohort.samples.tsv")}
     assert len(rows) == 21

@@ -75,9 +75,11 @@ def test_lab_workflow_imports_the_workflow_as_a_module(demo_cohort, tmp_path):
     assert result.returncode == 0, out[-4000:]
     table = out.split("Job stats:", 1)[1].split("\n\n", 1)[0].splitlines()[3:]
     jobs = dict(line.split() for line in table if not line.startswith("total"))
-    # NB01's DNA arm only, every imported rule renamed, the lab's rule on top
+    # NB01's DNA arm, every imported rule renamed, the lab's rule on top
     assert jobs["list_somatic_genes"] == "1" and jobs["all"] == "1"
-    assert jobs["rt_align_reads"] == "6" and jobs["rt_tabulate_variants"] == "1"  # 6 WES units
+    # NB01's 6 WES units and the other patients' normals (the panel of normals piles them up)
+    assert jobs["rt_align_reads"] == "8" and jobs["rt_tabulate_variants"] == "1"
+    assert jobs["rt_pileup_panel_of_normals"] == "2" and jobs["rt_build_panel_of_normals"] == "1"
     assert all(name.startswith("rt_") for name in set(jobs) - {"all", "list_somatic_genes"})
     assert "rt_align_rna" not in jobs  # only what the lab's target needs
     # the lab's own sheets are the ones read, and outputs land in the lab's folder

@@ -231,8 +231,10 @@ def test_demo_dry_run_builds_the_panel_from_the_cohorts_normals(demo_cohort):
     result = run_snakemake("-n", "--forceall", "-p")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.count("rule pileup_panel_of_normals:") == 2  # calling: scatter 2
-    for normal in ("IMT01-N", "IMT02-N", "NB01-N"):
-        assert f"results/align/{normal.split('-')[0]}/{normal}.bam {normal}" in result.stdout
+    normals = ("IMT01-N", "IMT02-N", "NB01-N")
+    bams = " ".join(f"results/align/{n.split('-')[0]}/{n}.bam" for n in normals)
+    assert f"printf '* %s\\n' {bams}" in result.stdout
+    assert "printf '%s\\n' IMT01-N IMT02-N NB01-N" in result.stdout
 
 
 def test_cnv_reference_flat_without_any_normal(project):

@@ -58,6 +58,21 @@ def draw_carriers(rng, starts, lengths, tvars: list[TemplateVariant]) -> np.ndar
     return out
 
 
+def fixed_carriers(rng, starts, lengths, tvars: list[TemplateVariant], read_len: int):
+    """Bool matrix (fragment x variant) with exactly ceil(af x n) carriers per variant, n the
+    fragments whose read 1 or read 2 covers it (low_vaf's fixed-count alleles)."""
+    out = np.zeros((len(starts), len(tvars)), dtype=bool)
+    for k, v in enumerate(tvars):
+        ends = starts + lengths - 1
+        covers = (starts <= v.tpos) & (ends >= v.tpos)
+        covers &= (v.tpos - starts < read_len) | (ends - v.tpos < read_len)
+        idx = np.nonzero(covers)[0]
+        n = int(np.ceil(v.af * len(idx) - 1e-9))
+        if n:
+            out[rng.choice(idx, n, replace=False), k] = True
+    return out
+
+
 def fragment_reads(template: np.ndarray, starts, lengths, carriers, tvars, read_len: int):
     """(forward, reverse) read matrices: forward reads the fragment 5'->3' from its start,
     reverse is the reverse complement read from its end; adapter fills reads past short inserts."""

@@ -14,9 +14,10 @@ import numpy as np
 
 from . import clones as C
 from . import design as D
+from . import low_vaf as L
 from . import variants as V
 from .genome import FUSION_3P_EXON, HOTSPOTS, Gene, build_reference, revcomp, target_intervals
-from .reads import TemplateVariant, draw_carriers, fragment_reads, write_pairs
+from .reads import TemplateVariant, draw_carriers, fixed_carriers, fragment_reads, write_pairs
 
 DNA_READ_LEN, RNA_READ_LEN = 100, 75
 DEPTH = {"normal": 80, "tumor": 160, "cfdna": 500}  # mean on-target depth incl. duplicates
@@ -80,6 +81,7 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
     # own stream, appended: every variant designed above keeps its position and truth
     variants += V.design_loh_snps(make_rng(seed, "loh_snps"), contigs, genes, variants)
     variants += C.design_clone_variants(make_rng(seed, C.STREAM), contigs, genes, samples, variants)
+    variants += L.design_low_vaf_variants(contigs, genes, samples, variants)  # no random draw
     return Design(
         seed,
         samples,
@@ -155,14 +157,17 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     fwd_all, rev_all, keys = [], [], []
     for ci, cname in enumerate(contig_names):
         rows = np.nonzero(contig == ci)[0]
-        tv = [
-            TemplateVariant(
-                v.pos, v.ref.encode(), v.alt.encode(), V.true_vaf(v, s, design.genes), k
-            )
-            for k, v in enumerate(design.variants)
-            if v.contig == cname and v.patient == s.patient
-        ]
+        tv, fixed = [], []
+        for k, v in enumerate(design.variants):
+            if v.contig == cname and v.patient == s.patient:
+                vaf = V.true_vaf(v, s, design.genes)
+                t = TemplateVariant(v.pos, v.ref.encode(), v.alt.encode(), vaf, k)
+                (fixed if v.fixed_count else tv).append(t)
         carriers = draw_carriers(rng, start[rows], length[rows], tv)
+        if fixed:  # their own stream: every other read stays as it was without them
+            own = make_rng(design.seed, f"{sample_id}:{cname}:fixed_count")
+            extra = fixed_carriers(own, start[rows], length[rows], fixed, DNA_READ_LEN)
+            tv, carriers = tv + fixed, np.hstack([carriers, extra])
         sel = np.nonzero(np.isin(idx, rows))[0]
         local = np.searchsorted(rows, idx[sel])
         f, r = fragment_reads(
@@ -191,6 +196,8 @@ def _tx_variants(
     out = []
     for k, v in enumerate(design.variants):
         if v.patient != s.patient or v.contig != gene.contig or not gene.start <= v.pos < gene.end:
+            continue
+        if v.fixed_count:  # low_vaf's alleles are of the DNA libraries only
             continue
         ref, alt = v.ref.encode(), v.alt.encode()
         if gene.strand == "+":

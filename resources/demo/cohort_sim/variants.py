@@ -26,11 +26,14 @@ class Variant:
     alt: str
     gene: str
     protein: str
-    origin: str  # germline | somatic
+    origin: str  # germline | somatic | panel_artefact (low_vaf: a sticky sequencing error)
     zygosity: str = "het"  # germline: het | hom
     haplotype: int = 0  # germline het: which parental copy carries it
     ccf: dict[str, float] = field(default_factory=dict)  # somatic: cellular fraction per sample
     stream: str = "design"  # the random stream that placed it (clones.STREAM: version 5's)
+    # carriers drawn apart, exactly ceil(VAF x covering fragments) (low_vaf: version 7's)
+    fixed_count: bool = False
+    fixed_vaf: float = 0.0  # panel_artefact: its fraction in every sample of the patient
 
     @property
     def kind(self) -> str:
@@ -44,6 +47,8 @@ def true_vaf(
     p = sample.purity if purity is None else purity
     if v.patient != sample.patient:
         return 0.0
+    if v.origin == "panel_artefact":
+        return v.fixed_vaf
     h0, h1 = copy_state(v.gene, sample) if v.gene else (1, 1)
     total = (1 - p) * 2 + p * (h0 + h1)
     if v.origin == "germline":

@@ -146,8 +146,9 @@ def classify_origin(samples, thr, in_ch_gene=False, background=None):
 
     Order of the rules (first match wins):
       0. panel_artefact: the site is recurrent in the panel of normals (Background.recurrent),
-         unless the patient's own normal is germline for it or its blood normal makes it
-         clonal haematopoiesis (rules 2 and 5 say what the patient's reads say).
+         unless the patient's own normal is germline for it or its blood normal, detected
+         (so beating the site's background), makes it clonal haematopoiesis (rules 2 and 5
+         say what the patient's reads say).
       1. artefact ``not_detected``: detected in no sample.
       2. germline: a normal is detected with VAF >= germline_min_normal_vaf
          (counts of several normals are pooled).
@@ -177,7 +178,9 @@ def classify_origin(samples, thr, in_ch_gene=False, background=None):
     normal_detected = any(s["status"] == "detected" for s in normals)
     germline = normal_detected and normal_vaf >= thr["germline_min_normal_vaf"]
     if background is not None and background.recurrent and not germline:
-        found = ch_origin(samples, thr, in_ch_gene) if normals else None
+        # clonal haematopoiesis is the patient's own: its blood normal must beat the background
+        # the other normals share (a sticky error shows in the patient's normal too)
+        found = ch_origin(samples, thr, in_ch_gene) if normal_detected else None
         if not found or found[0] != "clonal_hematopoiesis":
             return "panel_artefact", background.reason()
 

@@ -137,18 +137,20 @@ def write_panel(pileups, out_path, normals, settings, targets):
     header += ["#" + "\t".join(COLUMNS)]
     n = 0
     tmp = out_path + ".part"
-    last = None
+    last, here = None, set()  # the last (contig rank, pos) and the alleles written there
     with pysam.BGZFile(tmp, "wb") as out:
         out.write(("\n".join(header) + "\n").encode())
-        for *key, row in heapq.merge(*streams, key=lambda item: item[:4]):
-            if key == last:  # overlapping regions of a chunk give a record twice
-                continue
-            if last is not None and key < last:
+        for rank, pos, ref, alt, row in heapq.merge(*streams, key=lambda item: item[:2]):
+            if last is not None and (rank, pos) < last:
                 raise ValueError(
-                    f"pileup rows out of order at {row.contig}:{row.pos} (after "
-                    f"{last[1]} of contig #{last[0]}): the chunks must follow the targets BED"
+                    f"pileup rows out of order at {row.contig}:{pos} (after {last[1]} of "
+                    f"contig #{last[0]}): the chunks must follow the targets BED"
                 )
-            last = key
+            if (rank, pos) != last:
+                last, here = (rank, pos), set()
+            if (ref, alt) in here:  # overlapping regions of a chunk give a record twice
+                continue
+            here.add((ref, alt))
             out.write(format_row(row).encode())
             n += 1
     os.replace(tmp, out_path)

@@ -77,6 +77,9 @@ def check_extra_normals(paths, names_in_cohort, config_name="config.yaml"):
     problems, seen = [], set(names_in_cohort)
     for n, path in enumerate(paths, start=1):
         where = f"{config_name}, key '{KEY}: extra_normals', item {n}"
+        if any(c.isspace() for c in path):
+            problems.append(f"{where}: {path!r} has a space in its path (rename or link it)")
+            continue
         if not os.path.isfile(path):
             problems.append(f"{where}: file not found: {path}")
             continue

@@ -152,3 +152,34 @@ def test_genotyper_reads_the_panel(tmp_path, built):
     # without a panel the sticky site is what it looks like: somatic at 3%
     assert results["none"][STICKY + 1].info["ORIGIN"] == "somatic"
     assert "PanelOfNormals=none" in results["none_header"]
+
+
+def test_alleles_of_one_position_in_any_order(tmp_path):
+    """mpileup writes a position's alleles in its own order (an SNV after an indel, T before
+    C): the merge orders by position only and keeps each allele once."""
+    header = pysam.VariantHeader()
+    header.contigs.add("chr1", length=2000)
+    for line in (
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="ad">',
+        '##FORMAT=<ID=ADF,Number=R,Type=Integer,Description="adf">',
+        '##FORMAT=<ID=ADR,Number=R,Type=Integer,Description="adr">',
+    ):
+        header.add_line(line)
+    for name in ("N0", "N1"):
+        header.add_sample(name)
+    path = str(tmp_path / "chunk.bcf")
+    with pysam.VariantFile(path, "wb", header=header) as out:
+        for pos, ref, alt in ((100, "A", "AT"), (100, "A", "T"), (100, "A", "C"), (100, "A", "T")):
+            rec = out.new_record(contig="chr1", start=pos - 1, alleles=(ref, alt))
+            for name in ("N0", "N1"):
+                call = rec.samples[name]
+                call["AD"], call["ADF"], call["ADR"] = (50, 2), (25, 1), (25, 1)
+            out.write(rec)
+    targets = tmp_path / "t.bed"
+    targets.write_text("chr1\t0\t2000\tG\n")
+    table = str(tmp_path / "p.tsv.gz")
+    assert pon.write_panel([path], table, ["N0", "N1"], SETTINGS, str(targets)) == 3
+    with pon.Panel(table) as panel:
+        rows = panel.rows("chr1", 0, 2000)
+    assert [r.alt for r in rows] == ["AT", "T", "C"]
+    assert rows[1].carriers == {0: (2, 52), 1: (2, 52)} and rows[1].alt_fwd == 2

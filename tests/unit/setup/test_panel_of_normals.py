@@ -69,8 +69,9 @@ def test_extra_normals_need_a_file_an_index_and_a_name_of_their_own(tmp_path):
     (clash / "P-N.bam").write_bytes(b"x")
     (clash / "P-N.bam.bai").write_bytes(b"x")
     extra = [str(good), str(unindexed), str(tmp_path / "gone.bam"), str(clash / "P-N.bam")]
+    extra.append(str(tmp_path / "my normal.bam"))
     problems = check_panel_config(config(tmp_path, "cohort", extra), CONTIGS, ["P-N"])
-    assert len(problems) == 3
+    assert len(problems) == 4 and "has a space in its path" in problems[3]
     assert "item 2" in problems[0] and "no index" in problems[0]
     assert "item 3" in problems[1] and "file not found" in problems[1]
     assert "item 4" in problems[2] and "named 'P-N'" in problems[2]
