@@ -128,7 +128,8 @@ def measure_one(workdir, fasta, bed, bams, label):
         f"bcftools mpileup --no-version -f {fasta} -R {bed} -B -A -q 20 -Q 20 -d 100000"
         f" -G {rg} -m 2 -F 0.0005 -a FORMAT/AD,FORMAT/ADF,FORMAT/ADR -Ou {' '.join(map(str, bams))}"
         f" | bcftools view --no-version -m3 -Ou"
-        f" | bcftools norm --no-version -f {fasta} -m- -Ob -o {bcf}"
+        f" | bcftools norm --no-version -f {fasta} -m- -Ou"
+        f" | bcftools view --no-version -i 'ALT!=\"<*>\" && SUM(FMT/AD[*:1])>=2' -Ob -o {bcf}"
     )
     pileup = timed(["bash", "-c", f"set -o pipefail; {pipeline}"])
     table_path = workdir / f"{label}.panel_of_normals.tsv.gz"

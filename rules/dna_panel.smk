@@ -34,10 +34,13 @@ rule pileup_panel_of_normals:
         min_mapq=config["genotyping"]["min_mapq"],
         min_baseq=config["genotyping"]["min_baseq"],
         extra=config["panel_of_normals"]["mpileup_extra"],
+        min_alt_reads=config["panel_of_normals"]["min_alt_reads"],
     shell:
         # -B: no BAQ (raw base qualities, as the genotyper counts); -A: orphan reads too.
         # Records with an alt allele (3+ alleles beside <*>) are split one per allele and
-        # normalized as the candidates are. A chunk without targets gives an empty BCF.
+        # normalized as the candidates are; an allele with fewer pooled alt reads than the
+        # table keeps is dropped here already (7x less temporary BCF in bench/). A chunk
+        # without targets gives an empty BCF.
         "(if [ -s {input.targets} ]; then"
         " rg=$(mktemp) && trap 'rm -f $rg' EXIT"
         " && paste -d ' ' <(printf '* %s\\n' {input.bams:q}) <(printf '%s\\n' {params.names:q})"
@@ -46,7 +49,9 @@ rule pileup_panel_of_normals:
         " -q {params.min_mapq} -Q {params.min_baseq} -d 100000 -G $rg {params.extra}"
         " -a FORMAT/AD,FORMAT/ADF,FORMAT/ADR -Ou {input.bams}"
         " | bcftools view --no-version -m3 -Ou"
-        " | bcftools norm --no-version -f {input.fasta} -m- -Ob -o {output};"
+        " | bcftools norm --no-version -f {input.fasta} -m- -Ou"
+        " | bcftools view --no-version -i 'ALT!=\"<*>\" && SUM(FMT/AD[*:1])>={params.min_alt_reads}'"
+        " -Ob -o {output};"
         " else : > {output}; echo 'no targets in this chunk'; fi) 2> {log}"
 
 

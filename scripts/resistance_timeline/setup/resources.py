@@ -49,10 +49,11 @@ COSTS = {
     "measure_bin_coverage": Cost(80, 1.0, 4, 10),
     "call_candidates": Cost(120, 1e9, 1, 15),  # per chunk: all the patient's BAMs / chunks
     "genotype_timepoints": Cost(25, 1e9, 1, 15),
-    # per chunk: all the panel's normal BAMs / chunks (bench/RESULTS.md, "Panel of normals")
-    "pileup_panel_of_normals": Cost(200, 1e9, 1, 15),
-    # CPU s per GB of the chunks' pileup BCFs (same section)
-    "build_panel_of_normals": Cost(600, 1e9, 1, 10),
+    # per chunk: all the panel's normal BAMs / chunks (bench/RESULTS.md, "Panel of normals":
+    # 665-725 CPU s per GB of 100x normal BAMs, 4-16 normals)
+    "pileup_panel_of_normals": Cost(750, 1e9, 1, 15),
+    # CPU s per GB of the chunks' pileup BCFs (same section: 194-257)
+    "build_panel_of_normals": Cost(300, 1e9, 1, 10),
     "call_fusions": Cost(340, 1e9, 1, 10),
     # not measured (the benchmark has no imported BAMs): like markdup's sort and collate
     "import_dna_bam": Cost(250, 1.0, 4, 15),

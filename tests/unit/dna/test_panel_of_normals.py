@@ -49,7 +49,8 @@ def pileup(tmp_path, fasta, bams, names, targets, out):
         f"bcftools mpileup --no-version -f {fasta} -R {targets} -B -A -q 20 -Q 20 -d 100000"
         f" -G {rg} -m 2 -F 0.0005 -a FORMAT/AD,FORMAT/ADF,FORMAT/ADR -Ou {' '.join(bams)}"
         f" | bcftools view --no-version -m3 -Ou"
-        f" | bcftools norm --no-version -f {fasta} -m- -Ob -o {out}"
+        f" | bcftools norm --no-version -f {fasta} -m- -Ou"
+        f" | bcftools view --no-version -i 'ALT!=\"<*>\" && SUM(FMT/AD[*:1])>=2' -Ob -o {out}"
     )
     subprocess.run(command, shell=True, check=True, capture_output=True)
     return str(out)
