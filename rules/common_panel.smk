@@ -5,6 +5,10 @@ from resistance_timeline.setup.panel_of_normals import bam_index, panel_normal_n
 
 PANEL_OF_NORMALS = "results/reference/panel_of_normals.tsv.gz"
 PANEL_SOURCE = config["panel_of_normals"]["source"]
+# whether a cohort build has any normal to pile up: decided once, not per genotyping job
+PANEL_HAS_NORMALS = bool(
+    COHORT.cohort_normals() or config["panel_of_normals"]["extra_normals"]
+)
 
 
 def panel_normals():
@@ -44,7 +48,7 @@ def get_panel_of_normals(wildcards):
         return []
     if PANEL_SOURCE == "cohort":
         # the rule's own output, so that under a module's prefix it carries the prefix
-        return rules.build_panel_of_normals.output.table if panel_normals() else []
+        return rules.build_panel_of_normals.output.table if PANEL_HAS_NORMALS else []
     return external(PANEL_SOURCE)
 
 
@@ -52,8 +56,6 @@ def get_panel_of_normals_index(wildcards):
     """The tabix index of that panel ([] without one)."""
     if PANEL_SOURCE not in ("none", "cohort"):
         return external(f"{PANEL_SOURCE}.tbi")
-    return (
-        rules.build_panel_of_normals.output.tbi
-        if get_panel_of_normals(wildcards)
-        else []
-    )
+    if PANEL_SOURCE == "none" or not PANEL_HAS_NORMALS:
+        return []
+    return rules.build_panel_of_normals.output.tbi
