@@ -22,7 +22,6 @@ normal can be left out of its background exactly when it shows the allele, and a
 (an equal share of the remaining depth) when it does not.
 """
 
-import hashlib
 import heapq
 import os
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 import pysam
 
 from resistance_timeline.dna.chunks import read_targets
+from resistance_timeline.io.versions import file_sha256
 
 MAGIC = "##resistance-timeline panel of normals"
 COLUMNS = ("contig", "pos", "ref", "alt", "depth", "alt_reads", "alt_fwd", "alt_rev", "carriers")
@@ -92,14 +92,6 @@ def parse_row(line):
     return PanelRow(f[0], int(f[1]), f[2], f[3], *map(int, f[4:8]), carriers)
 
 
-def file_digest(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:16]
-
-
 def chunk_rows(path, normals, min_alt_reads, contig_order):
     """Panel rows of one chunk's pileup BCF, as (contig rank, pos, ref, alt, row) for merging;
     ``contig_order``: contig -> rank."""
@@ -133,7 +125,7 @@ def write_panel(pileups, out_path, normals, settings, targets):
     streams = [chunk_rows(p, normals, settings["min_alt_reads"], order) for p in pileups]
     header = [MAGIC, f"##normals={','.join(normals)}"]
     header += [f"##{k}={settings[k]}" for k in ("min_mapq", "min_baseq", "min_alt_reads")]
-    header += [f"##targets={os.path.basename(targets)} sha256:{file_digest(targets)}"]
+    header += [f"##targets={os.path.basename(targets)} sha256:{file_sha256(targets)[:16]}"]
     header += ["#" + "\t".join(COLUMNS)]
     n = 0
     tmp = out_path + ".part"

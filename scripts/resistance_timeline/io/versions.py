@@ -12,6 +12,7 @@
 Columns: ``component, kind, version, source``.
 """
 
+import hashlib
 import importlib.metadata
 import os
 import re
@@ -121,3 +122,13 @@ def write_versions(path, workflow_version, env_dir, knowledge_files):
     rows = version_rows(workflow_version, env_dir, knowledge_files)
     write_tsv(rows, path, COLUMNS)
     return rows
+
+
+def file_sha256(path) -> str:
+    """The sha256 of a file's bytes (hex), read in 1 MiB blocks: the checksum recorded for an
+    imported knowledge table (knowledge.civic) and for a panel of normals' targets."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -39,11 +39,12 @@ resources/knowledge/README.md, "Updating CIViC".
 import argparse
 import csv
 import gzip
-import hashlib
 import re
 import sys
 from datetime import datetime
 from pathlib import Path
+
+from resistance_timeline.io.versions import file_sha256
 
 OUTPUT_COLUMNS = [
     "gene",
@@ -313,14 +314,6 @@ def write_knowledge(rows, path, source: str, release_date: str, counts: dict) ->
         writer.writerows(rows)
 
 
-def sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def import_record(args, rows, counts, release_date) -> str:
     """The README section of one import: the command, both files' checksums and the counts."""
     effects = {e: sum(r["effect"] == e for r in rows) for e in ("resistance", "sensitivity")}
@@ -331,8 +324,8 @@ def import_record(args, rows, counts, release_date) -> str:
             f"    python -m resistance_timeline.knowledge.civic {args.input} {args.output} \\",
             f"        --release-date {release_date} --readme {args.readme}",
             "",
-            f"- input `{Path(args.input).name}`: sha256 `{sha256(args.input)}`",
-            f"- output `{Path(args.output).name}`: sha256 `{sha256(args.output)}`",
+            f"- input `{Path(args.input).name}`: sha256 `{file_sha256(args.input)}`",
+            f"- output `{Path(args.output).name}`: sha256 `{file_sha256(args.output)}`",
             f"- {counts['input']} evidence rows read, {counts['predictive']} predictive and "
             f"accepted, {counts['kept']} with a mapped effect, the Supports direction and a "
             "simple profile",
