@@ -17,7 +17,7 @@ import numbers
 
 DIGITS = 6
 ZERO_RELATIVE = 1e-9
-P_VALUE_COLUMNS = frozenset({"pvalue", "padj"})
+P_VALUE_COLUMNS = frozenset({"pvalue", "padj", "background_p"})
 
 
 def read_tsv(path, keep=None):

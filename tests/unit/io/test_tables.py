@@ -69,3 +69,10 @@ def test_write_rows_positional(tmp_path):
     path = tmp_path / "counts.tsv"
     write_rows([["g1", "A", 5, 0], ["g2", "B", 12, 7]], path, ["gene_id", "gene_name", "S1", "S2"])
     assert path.read_text() == "gene_id\tgene_name\tS1\tS2\ng1\tA\t5\t0\ng2\tB\t12\t7\n"
+
+
+def test_background_p_keeps_small_values(tmp_path):
+    """The variants table's background_p is a p-value: 1e-20 beside 1.0 is a result, not noise."""
+    path = tmp_path / "p.tsv"
+    write_tsv([{"background_p": 1e-20}, {"background_p": 1.0}], path, ["background_p"])
+    assert path.read_text() == "background_p\n1e-20\n1\n"
