@@ -108,19 +108,32 @@ def start_and_kill(workdir: Path, min_finished=5, timeout=1200):
             start_new_session=True,
         )
     deadline = time.monotonic() + timeout
+    snakemake = psutil.Process(proc.pid)
     try:
         while True:
             assert proc.poll() is None, "the run ended before it could be killed"
             assert time.monotonic() < deadline, "the run did not get far enough in time"
-            finished = log.read_text().count("Finished jobid")
-            running = incomplete_outputs(workdir)
-            if finished >= min_finished and any((workdir / p).exists() for p in running):
-                break
+            if ready_to_kill(workdir, log, min_finished):
+                # Snakemake itself is stopped while the state is read again: a job that ends
+                # between the look and the kill would otherwise take its incomplete marker
+                # with it (Snakemake removes the marker), leaving no half-written file.
+                snakemake.suspend()
+                if ready_to_kill(workdir, log, min_finished):
+                    break
+                snakemake.resume()
             time.sleep(0.2)
     finally:
         kill_tree(proc.pid)
     proc.wait(timeout=60)
-    return finished, incomplete_outputs(workdir), log.read_text()
+    text = log.read_text()
+    return text.count("Finished jobid"), incomplete_outputs(workdir), text
+
+
+def ready_to_kill(workdir: Path, log: Path, min_finished: int) -> bool:
+    """Enough jobs have finished, and a running job's output is already on disk."""
+    finished = log.read_text().count("Finished jobid")
+    running = incomplete_outputs(workdir)
+    return finished >= min_finished and any((workdir / p).exists() for p in running)
 
 
 def kill_tree(pid):
