@@ -23,10 +23,11 @@ from cohort_sim import clones as C
 from cohort_sim import design as D
 from cohort_sim import reference_files as R
 from cohort_sim import truth as T
+from cohort_sim.genome import target_intervals
 from cohort_sim.simulate import DEPTH, Design, build_design, simulate_rna, simulate_wes
 
 HERE = Path(__file__).resolve().parent
-GENERATOR_VERSION = "7"
+GENERATOR_VERSION = "8"
 DEFAULT_SEED = 20261121
 REPO = HERE.parents[1]
 DEFAULT_OUTDIR = HERE / "cohort"
@@ -51,9 +52,9 @@ def write_reference(design: Design, refdir: Path) -> None:
     refdir.mkdir(parents=True, exist_ok=True)
     R.write_fasta(refdir / "genome.fa", design.contigs)
     R.write_fai(refdir / "genome.fa.fai", design.contigs)
-    R.write_gff3(refdir / "annotation.gff3", design.contigs, design.genes)
-    R.write_gtf(refdir / "annotation.gtf", design.contigs, design.genes)
-    R.write_bed(refdir / "targets.bed", design.targets)
+    R.write_gff3(refdir / "annotation.gff3", design.contigs, design.all_genes)
+    R.write_gtf(refdir / "annotation.gtf", design.contigs, design.all_genes)
+    R.write_bed(refdir / "targets.bed", target_intervals(design.all_genes))
 
 
 def simulate_sample(design: Design, sample_id: str, readdir: Path) -> dict:
@@ -81,6 +82,13 @@ def write_truth(design: Design, results: dict, truthdir: Path) -> None:
     C.write_clone_truth(design, truthdir, T._write)
     rows = [(s.sample, u, n) for s in design.samples for u, n in results[s.sample]["pairs"].items()]
     T._write(truthdir / "read_pairs.tsv", ["sample_id", "unit_id", "read_pairs"], rows)
+    rows = [
+        (s.sample, s.material, *results[s.sample]["fragments"])
+        for s in design.samples
+        if "fragments" in results[s.sample]
+    ]
+    header = ["sample_id", "material", "fragments", "tumour_derived", "median", "short_fraction"]
+    T._write(truthdir / "fragments.tsv", header, rows)
 
 
 def write_manifest(outdir: Path, seed: int) -> Path:

@@ -162,6 +162,22 @@ def test_panel_artefact_is_no_event_and_the_real_variant_beside_it_is(built):
     assert e["first_day_detected"] == "500"
 
 
+def test_clonal_haematopoiesis_is_an_event_of_its_own_never_acquired(built, demo_results):
+    """NB01's CH clones are events of their own type, not snv: DNMT3A p.R882H, in the blood
+    since diagnosis, and PPM1D p.Q524*, first seen in the relapse plasma on lorlatinib, where
+    a somatic variant would read 'acquired'. Neither is a clone's variant."""
+    for gene, name, kind in (
+        ("DNMT3A", "p.R882H", "clonal_hematopoiesis"),
+        ("PPM1D", "p.Q524*", "possible_clonal_hematopoiesis"),
+    ):
+        e = event(built, "NB01", gene, name)
+        assert e["event_type"] == kind and e["classification"] != "acquired", e
+        assert e["acquired_on"] == "", e
+    assert event(built, "NB01", "PPM1D", "p.Q524*")["first_day_detected"] == "500"
+    clones = read_tsv(demo_results / "clones" / "NB01.variants.tsv")
+    assert not [v for v in clones if v["gene"] in ("DNMT3A", "PPM1D")]
+
+
 def test_cohort_sample_table_places_every_sample_on_its_line(demo_results):
     rows = {r["sample_id"]: r for r in read_tsv(demo_results / "timeline" / "cohort.samples.tsv")}
     assert len(rows) == 21

@@ -122,6 +122,15 @@ def copy_segments(sample: Sample, genes: dict[str, Gene]) -> list[tuple[str, int
     ]
 
 
+def tumour_share(contig, centre, amps, contig_names, purity: float) -> np.ndarray:
+    """The tumour-derived share of the DNA at each fragment (contig index, centre): 1 − (1 − p)
+    / r, r the copy ratio of the segment it lies in (``amps``: copy_segments), p where none."""
+    ratio = np.ones(len(centre))
+    for ac, aa, ab, r in amps:
+        ratio[(contig == contig_names.index(ac)) & (centre >= aa) & (centre < ab)] = r
+    return np.clip(1 - (1 - purity) / ratio, 0.0, 1.0)
+
+
 @dataclass
 class Fusion:
     """An in-frame fusion transcript: 5' partner exons 1..exon5 + ALK exons 20..end."""

@@ -97,6 +97,24 @@ CONTIG_LAYOUT = {
     "chr20": ["BG38", "RRBP1", "BG39", "BG40"],
 }
 HOTSPOTS = {"ALK": [1156, 1171, 1174, 1196, 1198, 1202, 1269], "NRAS": [12, 13, 61]}
+# Genes of clonal haematopoiesis (version 8, cohort_sim.ch), as SEED_GENES: each is appended
+# after the last gene of its real chromosome from a stream of its own, so every base, gene
+# and coordinate built from CONTIG_LAYOUT stays what it was. DNMT3A R882 (exon 23 of 23 in
+# GRCh38; 12 CDS exons here), PPM1D Q524 in its last exon (6 of 6), where truncating CH
+# variants cluster (fixed CDS ends put both residues there).
+CH_GENES = {
+    "DNMT3A": (
+        "chr2",
+        "-",
+        912,
+        12,
+        0,
+        [230, 460, 690, 920, 1150, 1380, 1610, 1840, 2070, 2300, 2560, 2739],
+        {882: "CGC"},
+        None,
+    ),
+    "PPM1D": ("chr17", "+", 605, 6, 0, [560, 700, 830, 950, 1080, 1818], {524: "CAG"}, None),
+}
 
 
 def revcomp(seq: np.ndarray) -> np.ndarray:
@@ -225,8 +243,9 @@ def _cds_ends(rng, n_cds_bases: int, n_exons: int, fusion_exon: int | None) -> l
 
 def make_gene(rng, name: str, idx: int) -> Gene:
     """Design one gene's transcript (UTRs, CDS, exon split) in transcript orientation."""
-    if name in SEED_GENES:
-        contig, strand, n_aa, n_cds_ex, n_utr_ex, ends, fixed, fusion_exon = SEED_GENES[name]
+    spec = SEED_GENES.get(name) or CH_GENES.get(name)
+    if spec:
+        contig, strand, n_aa, n_cds_ex, n_utr_ex, ends, fixed, fusion_exon = spec
     else:
         contig = next(c for c, g in CONTIG_LAYOUT.items() if name in g)
         strand = "+-"[rng.integers(2)]
@@ -262,6 +281,30 @@ def make_gene(rng, name: str, idx: int) -> Gene:
     )
 
 
+def _lay_out(rng: np.random.Generator, gene: Gene, pos: int, seed: bool) -> np.ndarray:
+    """The gene's exons and introns in genome orientation, placed at ``pos`` (sets start, end
+    and exons)."""
+    pieces, offsets = [], []
+    tpos = 0
+    for i, ln in enumerate(gene.exon_lens):
+        offsets.append(sum(len(p) for p in pieces))
+        pieces.append(gene.tx_seq[tpos : tpos + ln])
+        tpos += ln
+        if i < len(gene.exon_lens) - 1:
+            intron = random_dna(rng, int(rng.integers(150, 900 if seed else 500)))
+            intron[:2] = np.frombuffer(b"GT", np.uint8)
+            intron[-2:] = np.frombuffer(b"AG", np.uint8)
+            pieces.append(intron)
+    pre = np.concatenate(pieces)
+    glen = len(pre)
+    gene.start, gene.end = pos, pos + glen
+    if gene.strand == "+":
+        gene.exons = [(pos + o, pos + o + ln) for o, ln in zip(offsets, gene.exon_lens)]
+        return pre
+    gene.exons = [(pos + glen - o - ln, pos + glen - o) for o, ln in zip(offsets, gene.exon_lens)]
+    return revcomp(pre)
+
+
 def build_reference(rng: np.random.Generator) -> tuple[dict[str, np.ndarray], dict[str, Gene]]:
     """Build all contigs and genes. Returns ({contig: seq}, {gene name: Gene})."""
     contigs, genes, idx = {}, {}, 0
@@ -271,35 +314,27 @@ def build_reference(rng: np.random.Generator) -> tuple[dict[str, np.ndarray], di
         for k, name in enumerate(names):
             idx += 1
             gene = make_gene(rng, name, idx)
-            seed = name in SEED_GENES
-            pieces, offsets = [], []
-            tpos = 0
-            for i, ln in enumerate(gene.exon_lens):
-                offsets.append(sum(len(p) for p in pieces))
-                pieces.append(gene.tx_seq[tpos : tpos + ln])
-                tpos += ln
-                if i < len(gene.exon_lens) - 1:
-                    intron = random_dna(rng, int(rng.integers(150, 900 if seed else 500)))
-                    intron[:2] = np.frombuffer(b"GT", np.uint8)
-                    intron[-2:] = np.frombuffer(b"AG", np.uint8)
-                    pieces.append(intron)
-            pre = np.concatenate(pieces)
-            glen = len(pre)
-            gene.start, gene.end = pos, pos + glen
-            if gene.strand == "+":
-                gene.exons = [(pos + o, pos + o + ln) for o, ln in zip(offsets, gene.exon_lens)]
-                parts.append(pre)
-            else:
-                gene.exons = [
-                    (pos + glen - o - ln, pos + glen - o) for o, ln in zip(offsets, gene.exon_lens)
-                ]
-                parts.append(revcomp(pre))
+            parts.append(_lay_out(rng, gene, pos, name in SEED_GENES))
             spacer = GENE_PAD if k == len(names) - 1 else int(rng.integers(2000, 5000))
             parts.append(random_dna(rng, spacer))
-            pos += glen + spacer
+            pos = gene.end + spacer
             genes[name] = gene
         contigs[contig] = np.concatenate(parts)
     return contigs, genes
+
+
+def add_ch_genes(rng: np.random.Generator, contigs: dict[str, np.ndarray], first_idx: int):
+    """CH_GENES appended to their contigs (each after the contig's end, then GENE_PAD of
+    flank). Returns (extended contigs, {name: Gene}, {contig: length before})."""
+    contigs, genes, before = dict(contigs), {}, {}
+    for idx, name in enumerate(CH_GENES, start=first_idx):
+        gene = make_gene(rng, name, idx)
+        seq = contigs[gene.contig]
+        before.setdefault(gene.contig, len(seq))
+        body = _lay_out(rng, gene, len(seq), True)
+        contigs[gene.contig] = np.concatenate([seq, body, random_dna(rng, GENE_PAD)])
+        genes[name] = gene
+    return contigs, genes, before
 
 
 def check_gene(contigs: dict[str, np.ndarray], gene: Gene) -> str:

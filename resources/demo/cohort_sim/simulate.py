@@ -12,17 +12,35 @@ from pathlib import Path
 
 import numpy as np
 
+from . import ch as H
 from . import clones as C
 from . import design as D
 from . import low_vaf as L
 from . import variants as V
-from .genome import FUSION_3P_EXON, HOTSPOTS, Gene, build_reference, revcomp, target_intervals
-from .reads import TemplateVariant, draw_carriers, fixed_carriers, fragment_reads, write_pairs
+from .genome import (
+    FUSION_3P_EXON,
+    HOTSPOTS,
+    Gene,
+    build_reference,
+    revcomp,
+    target_intervals,
+)
+from .reads import (
+    CENTRE_JITTER,
+    TemplateVariant,
+    draw_carriers,
+    fixed_carriers,
+    fragment_lengths,
+    fragment_reads,
+    fragment_summary,
+    ontarget_bases,
+    trim_tumour_fragments,
+    write_pairs,
+)
 
 DNA_READ_LEN, RNA_READ_LEN = 100, 75
 DEPTH = {"normal": 80, "tumor": 160, "cfdna": 500}  # mean on-target depth incl. duplicates
 DUPLICATE_RATE = {"normal": 0.08, "tumor": 0.08, "cfdna": 0.15}
-CENTRE_JITTER = 90  # fragment centre within target +/- this
 OFF_TARGET = 0.03  # fraction of fragments landing anywhere in the genome
 HOTSPOT_MIN_EFFICIENCY = 1.3  # bait efficiency floor at hotspot exons (keeps >=140x after dedup)
 POLY_A = np.frombuffer(b"A" * 40, np.uint8)
@@ -54,9 +72,20 @@ class Design:
     fusions: list[D.Fusion]
     expression: dict[str, dict[str, float]]
     dispersion: dict[str, float]
+    # the CH genes (ch.py): their genes, targets, capture efficiencies, and each extended
+    # contig's length before them
+    ch_genes: dict[str, Gene]
+    ch_targets: list[tuple[str, int, int, str]]
+    ch_efficiency: np.ndarray
+    base_lengths: dict[str, int]
 
     def sample(self, sample_id: str) -> D.Sample:
         return next(s for s in self.samples if s.sample == sample_id)
+
+    @property
+    def all_genes(self) -> dict[str, Gene]:
+        """Every gene of the reference, the CH genes included."""
+        return {**self.genes, **self.ch_genes}
 
 
 def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
@@ -82,6 +111,9 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
     variants += V.design_loh_snps(make_rng(seed, "loh_snps"), contigs, genes, variants)
     variants += C.design_clone_variants(make_rng(seed, C.STREAM), contigs, genes, samples, variants)
     variants += L.design_low_vaf_variants(contigs, genes, samples, variants)  # no random draw
+    rngs = make_rng(seed, "ch_genes"), make_rng(seed, "ch_design")
+    contigs, ch = H.design_ch(*rngs, contigs, len(genes) + 1, samples, HOTSPOT_MIN_EFFICIENCY)
+    variants += ch.variants
     return Design(
         seed,
         samples,
@@ -93,29 +125,11 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
         D.design_fusions(genes),
         expression,
         dispersion,
+        ch.genes,
+        ch.targets,
+        ch.efficiency,
+        ch.base_lengths,
     )
-
-
-def _ontarget_bases(a: int, b: int, frag: float, read_len: int) -> float:
-    """Expected read bases inside [a, b) per fragment whose centre is uniform on [a-J, b+J]."""
-    c = np.arange(a - CENTRE_JITTER, b + CENTRE_JITTER + 1, dtype=float)
-    s = c - frag / 2
-    e = c + frag / 2
-    r1 = np.clip(np.minimum(s + read_len, b) - np.maximum(s, a), 0, None)
-    r2 = np.clip(np.minimum(e, b) - np.maximum(e - read_len, a), 0, None)
-    return float((r1 + r2).mean())
-
-
-def _fragment_lengths(rng, n: int, material: str) -> np.ndarray:
-    """WES: N(220, 40) >= 120; cfDNA: mode ~167 bp; ~1.5% short inserts (60-99 bp) read into
-    adapter."""
-    if material == "cfdna":
-        f = np.maximum(rng.normal(167, 18, n), 90)
-    else:
-        f = np.maximum(rng.normal(220, 40, n), 120)
-    short = rng.random(n) < 0.015
-    f[short] = rng.integers(60, 100, short.sum())
-    return f.astype(np.int64)
 
 
 def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
@@ -131,14 +145,15 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     for (c, a, b, _), e in zip(design.targets, design.efficiency):
         ratio = next((r for ac, aa, ab, r in amps if ac == c and aa <= a and b <= ab), 1.0)
         expect = (
-            depth * e * ratio * (b - a) / _ontarget_bases(a, b, mean_frag, DNA_READ_LEN) * (1 - dup)
+            depth * e * ratio * (b - a) / ontarget_bases(a, b, mean_frag, DNA_READ_LEN) * (1 - dup)
         )
         n = rng.poisson(expect)
         frag_contig.append(np.full(n, contig_names.index(c)))
         frag_centre.append(rng.integers(a - CENTRE_JITTER, b + CENTRE_JITTER + 1, n))
     n_on = sum(len(x) for x in frag_centre)
     # off-target background, thinned so copy-changed segments get proportionally more or less
-    sizes = np.array([len(design.contigs[c]) for c in contig_names])
+    # the CH genes' stretch of a contig has reads of its own (ch.region_reads)
+    sizes = np.array([design.base_lengths.get(c, len(design.contigs[c])) for c in contig_names])
     n_off = int(n_on * OFF_TARGET / (1 - OFF_TARGET))
     oc = rng.choice(len(sizes), size=2 * n_off, p=sizes / sizes.sum())
     op = (rng.random(2 * n_off) * (sizes[oc] - 2000)).astype(np.int64) + 1000
@@ -149,7 +164,11 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     oc, op = oc[keep][:n_off], op[keep][:n_off]
     contig = np.concatenate(frag_contig + [oc])
     centre = np.concatenate(frag_centre + [op])
-    length = _fragment_lengths(rng, len(centre), s.material)
+    length = fragment_lengths(rng, len(centre), s.material)
+    # plasma: tumour-derived fragments are shorter (trim_tumour_fragments, own stream)
+    share = D.tumour_share(contig, centre, amps, contig_names, s.purity)
+    origin = make_rng(design.seed, f"{sample_id}:fragment_origin")
+    drawn, tumour = [], []
     start = centre - length // 2
     # PCR duplicates: copies of random fragments (with the same alleles)
     n_dup = int(round(len(start) * dup / (1 - dup)))
@@ -159,33 +178,39 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
         rows = np.nonzero(contig == ci)[0]
         tv, fixed = [], []
         for k, v in enumerate(design.variants):
-            if v.contig == cname and v.patient == s.patient:
+            if v.contig == cname and v.patient == s.patient and v.stream != H.STREAM:
                 vaf = V.true_vaf(v, s, design.genes)
-                t = TemplateVariant(v.pos, v.ref.encode(), v.alt.encode(), vaf, k)
+                source = "tumour" if v.origin == "somatic" else "any"
+                t = TemplateVariant(v.pos, v.ref.encode(), v.alt.encode(), vaf, k, source)
                 (fixed if v.fixed_count else tv).append(t)
         carriers = draw_carriers(rng, start[rows], length[rows], tv)
         if fixed:  # their own stream: every other read stays as it was without them
             own = make_rng(design.seed, f"{sample_id}:{cname}:fixed_count")
             extra = fixed_carriers(own, start[rows], length[rows], fixed, DNA_READ_LEN)
             tv, carriers = tv + fixed, np.hstack([carriers, extra])
+        here, span = start[rows], length[rows]
+        if s.material == "cfdna":
+            here, span, mine = trim_tumour_fragments(origin, here, span, carriers, tv, share[rows])
+            tumour.append(mine)
+        drawn.append(span)
         sel = np.nonzero(np.isin(idx, rows))[0]
         local = np.searchsorted(rows, idx[sel])
         f, r = fragment_reads(
-            design.contigs[cname],
-            start[rows][local],
-            length[rows][local],
-            carriers[local],
-            tv,
-            DNA_READ_LEN,
+            design.contigs[cname], here[local], span[local], carriers[local], tv, DNA_READ_LEN
         )
         fwd_all.append(f)
         rev_all.append(r)
-        keys.append(ci * 10**9 + start[rows][local])
+        keys.append(ci * 10**9 + here[local])
     fwd, rev = np.concatenate(fwd_all), np.concatenate(rev_all)
     flip = rng.random(len(fwd)) < 0.5  # either strand of the fragment can be read 1
     r1 = np.where(flip[:, None], rev, fwd)
     r2 = np.where(flip[:, None], fwd, rev)
-    return {"pairs": write_pairs(rng, r1, r2, np.concatenate(keys), outdir, sample_id, s.units)}
+    summary = fragment_summary(np.concatenate(drawn), np.concatenate(tumour) if tumour else None)
+    pairs = write_pairs(rng, r1, r2, np.concatenate(keys), outdir, sample_id, s.units)
+    own = make_rng(design.seed, f"{sample_id}:ch_region")
+    ch = H.region_reads(design, s, depth, dup, n_off / sizes.sum(), own, DNA_READ_LEN)
+    more = write_pairs(own, *ch, outdir, sample_id, s.units, first_tile=2101)
+    return {"pairs": {u: n + more[u] for u, n in pairs.items()}, "fragments": summary}
 
 
 def _tx_variants(

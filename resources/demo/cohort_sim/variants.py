@@ -26,7 +26,9 @@ class Variant:
     alt: str
     gene: str
     protein: str
-    origin: str  # germline | somatic | panel_artefact (low_vaf: a sticky sequencing error)
+    # germline | somatic | panel_artefact (low_vaf: a sticky sequencing error) |
+    # clonal_hematopoiesis | possible_clonal_hematopoiesis (ch: a blood-cell clone)
+    origin: str
     zygosity: str = "het"  # germline: het | hom
     haplotype: int = 0  # germline het: which parental copy carries it
     ccf: dict[str, float] = field(default_factory=dict)  # somatic: cellular fraction per sample
@@ -34,6 +36,7 @@ class Variant:
     # carriers drawn apart, exactly ceil(VAF x covering fragments) (low_vaf: version 7's)
     fixed_count: bool = False
     fixed_vaf: float = 0.0  # panel_artefact: its fraction in every sample of the patient
+    sample_vaf: dict[str, float] = field(default_factory=dict)  # ch: the VAF of each sample
 
     @property
     def kind(self) -> str:
@@ -49,6 +52,8 @@ def true_vaf(
         return 0.0
     if v.origin == "panel_artefact":
         return v.fixed_vaf
+    if v.sample_vaf:
+        return v.sample_vaf.get(sample.sample, 0.0)
     h0, h1 = copy_state(v.gene, sample) if v.gene else (1, 1)
     total = (1 - p) * 2 + p * (h0 + h1)
     if v.origin == "germline":

@@ -80,12 +80,17 @@ def test_genes_on_real_strands_and_contigs(transcripts):
         "HHIP": ("chr4", "+"),
         "SMO": ("chr7", "+"),
         "RRBP1": ("chr20", "-"),
+        "DNMT3A": ("chr2", "-"),  # the CH genes (cohort_sim/ch.py), after chr2's, chr17's last
+        "PPM1D": ("chr17", "+"),
     }
     for name, (contig, strand) in expected.items():
         assert (transcripts[name]["contig"], transcripts[name]["strand"]) == (contig, strand), name
     bg = [t for n, t in transcripts.items() if n.startswith("BG")]
     assert len(bg) >= 40 and {t["strand"] for t in bg} == {"+", "-"}
     assert len({t["contig"] for t in bg}) >= 5
+    for name, last in (("DNMT3A", "BG10"), ("PPM1D", "BG37")):
+        t = transcripts[name]
+        assert t["exons"][0][0] > max(b for _, b, _ in transcripts[last]["exons"])
 
 
 def test_targets_cover_every_cds_exon(cohort, transcripts):

@@ -104,6 +104,31 @@ def test_l1196q_absent_before_alectinib(cohort, genome):
     assert c["ref"] > 100 and c["alt"] <= 1
 
 
+def test_clonal_haematopoiesis_in_the_blood_not_the_biopsy(cohort, genome):
+    """NB01's CH clones (cohort_sim/ch.py), counted in the reads: DNMT3A p.R882H in the blood
+    normal and every plasma sample at its true VAF, no alt read in the biopsy; PPM1D p.Q524*
+    in the relapse plasma only, no alt read in the normal."""
+    rows = [
+        r
+        for r in read_tsv(cohort / "truth" / "variants.tsv")
+        if r["protein"] in ("p.R882H", "p.Q524*")
+    ]
+    assert {r["origin"] for r in rows} == {"clonal_hematopoiesis", "possible_clonal_hematopoiesis"}
+    assert len(rows) == 10 and {r["patient_id"] for r in rows} == {"NB01"}
+    for sample in sorted({r["sample_id"] for r in rows}):
+        mine = [r for r in rows if r["sample_id"] == sample]
+        snvs = [(r["contig"], int(r["pos"]), r["ref"], r["alt"]) for r in mine]
+        for r, c in zip(mine, _allele_counts_many(cohort, genome, sample, snvs)):
+            assert c["ref"] + c["alt"] > 60, (sample, r["protein"])
+            if float(r["true_vaf"]) == 0:
+                assert c["alt"] == 0, (sample, r["protein"])
+            else:  # reads, not fragments: a carrier's duplicates and overlapping mates add
+                vaf = c["alt"] / (c["ref"] + c["alt"])
+                assert c["alt"] >= 2 and abs(vaf - float(r["true_vaf"])) < 0.03, (sample, c)
+    dnmt3a = {r["sample_id"]: float(r["true_vaf"]) for r in rows if r["protein"] == "p.R882H"}
+    assert dnmt3a["NB01-N"] >= 0.02 and dnmt3a["NB01-T0"] == 0
+
+
 def _junction_kmer(cohort, genome, transcripts, fusion_row, flank=15):
     """Last `flank` bases of the 5' exon + first `flank` of ALK exon 20, transcript orientation."""
     (c5, p5), (c3, p3) = [

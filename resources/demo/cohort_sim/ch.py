@@ -1,0 +1,168 @@
+"""Clonal haematopoiesis in NB01's blood (issue 27, generator version 8).
+
+Two genes of clonal haematopoiesis (CH), DNMT3A on chr2 and PPM1D on chr17 (genome.CH_GENES),
+are appended after the last gene of their chromosome, and NB01 carries a CH clone in each:
+
+- DNMT3A p.R882H, the commonest CH hotspot: 3% of the blood normal's fragments, 3-4% of every
+  plasma sample's (cfDNA is mostly blood-derived), none of the tumour biopsy's. The normal
+  carries it, so its origin is ``clonal_hematopoiesis`` (TEMPEST: normal VAF >= 2%).
+- PPM1D p.Q524*, a truncation in the last exon, where CH truncations cluster; PPM1D clones
+  grow under therapy, so it looks acquired on the drug: no alt read in the normal or the
+  biopsy, none in the remission plasma, 2% of the relapse plasma's fragments. Without the
+  normal's support, origin ``possible_clonal_hematopoiesis``: seen only in plasma, in a CH
+  gene.
+
+Both are ``fixed_count`` (exactly ceil(VAF x covering fragments) carriers, as low_vaf's), and
+in plasma their carriers are blood-derived fragments (of blood-derived length).
+Everything here draws from streams of its own (the genes: "ch_genes"; capture efficiencies:
+"ch_design"; each sample's reads: "<sample>:ch_region"), and the genes' reads are appended
+to each WES FASTQ from another tile range, so every base, gene and variant of version 7 is
+unchanged, and so is every read outside the appended stretch of chr2 and chr17 (but for
+version 8's shorter tumour-derived plasma fragments: reads.trim_tumour_fragments). The genes
+are not expressed (no RNA reads).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .genome import Gene, add_ch_genes, target_intervals
+from .reads import (
+    CENTRE_JITTER,
+    TemplateVariant,
+    fixed_carriers,
+    fragment_lengths,
+    fragment_reads,
+    ontarget_bases,
+    tumour_derived,
+)
+from .variants import Variant, protein_change
+
+STREAM = "ch"
+PATIENT = "NB01"
+COMP = {"A": "T", "C": "G", "G": "C", "T": "A"}
+# gene, residue, codon base (0-2), new base (transcript strand), truth origin, VAF per sample
+CH_VARIANTS = (
+    (
+        "DNMT3A",
+        882,
+        1,
+        "A",
+        "clonal_hematopoiesis",
+        {"NB01-N": 0.03, "NB01-P1A": 0.035, "NB01-P1B": 0.04, "NB01-P2": 0.035},
+    ),
+    ("PPM1D", 524, 0, "T", "possible_clonal_hematopoiesis", {"NB01-P2": 0.02}),
+)
+
+
+@dataclass
+class ChDesign:
+    """The CH genes, their capture targets and efficiencies, each extended contig's length
+    before them, and NB01's CH variants."""
+
+    genes: dict[str, Gene]
+    targets: list[tuple[str, int, int, str]]
+    efficiency: np.ndarray
+    base_lengths: dict[str, int]
+    variants: list[Variant]
+
+
+def design_ch(gene_rng, design_rng, contigs, first_idx: int, samples, min_hotspot_efficiency):
+    """(extended contigs, ChDesign): the CH genes appended (genome.add_ch_genes, gene ids from
+    ``first_idx``), a lognormal bait efficiency per target (mean 1 over their bases, at least
+    ``min_hotspot_efficiency`` where a CH variant lies, as the ALK and NRAS hotspots'), and
+    the variants."""
+    contigs, genes, base_lengths = add_ch_genes(gene_rng, contigs, first_idx)
+    targets = target_intervals(genes)
+    eff = design_rng.lognormal(0.0, 0.35, len(targets))
+    eff = eff / np.average(eff, weights=[b - a for _, a, b, _ in targets])
+    variants = design_ch_variants(contigs, genes, samples)  # no random draw
+    for i, (c, a, b, _) in enumerate(targets):
+        if any(v.contig == c and a <= v.pos < b for v in variants):
+            eff[i] = max(eff[i], min_hotspot_efficiency)
+    return contigs, ChDesign(genes, targets, eff, base_lengths, variants)
+
+
+def design_ch_variants(contigs, ch_genes: dict[str, Gene], samples) -> list[Variant]:
+    """NB01's two CH variants (none if the cohort has no NB01 WES sample)."""
+    if not any(s.patient == PATIENT and s.assay == "wes" for s in samples):
+        return []
+    out = []
+    for name, residue, k, new, origin, vafs in CH_VARIANTS:
+        g = ch_genes[name]
+        pos = g.codon_genomic(residue)[k]
+        ref = chr(contigs[g.contig][pos])
+        alt = new if g.strand == "+" else COMP[new]
+        protein = protein_change(g, pos, ref, alt)
+        out.append(
+            Variant(
+                PATIENT,
+                g.contig,
+                pos,
+                ref,
+                alt,
+                name,
+                protein,
+                origin,
+                stream=STREAM,
+                fixed_count=True,
+                sample_vaf=dict(vafs),
+            )
+        )
+    return out
+
+
+def region_reads(design, s, depth: float, dup: float, off_rate: float, rng, read_len: int):
+    """(r1, r2, template keys) of one WES sample's fragments in the CH genes' stretch of each
+    contig: on target at the sample's depth (``design.ch_efficiency`` per target), off target
+    at ``off_rate`` fragments per base, duplicates at ``dup``, the CH variants' carriers fixed."""
+    mean_frag = 167 if s.material == "cfdna" else 220
+    contig_names = list(design.contigs)
+    contig, centre = [], []
+    for (c, a, b, _), e in zip(design.ch_targets, design.ch_efficiency):
+        n = rng.poisson(depth * e * (b - a) / ontarget_bases(a, b, mean_frag, read_len) * (1 - dup))
+        contig.append(np.full(n, contig_names.index(c)))
+        centre.append(rng.integers(a - CENTRE_JITTER, b + CENTRE_JITTER + 1, n))
+    for c, before in design.base_lengths.items():
+        n = rng.poisson(off_rate * (len(design.contigs[c]) - before))
+        contig.append(np.full(n, contig_names.index(c)))
+        centre.append(rng.integers(before, len(design.contigs[c]) - 1000, n))
+    contig, centre = np.concatenate(contig), np.concatenate(centre)
+    length = fragment_lengths(rng, len(centre), s.material)
+    tumour = tumour_derived(rng, s.material, length, np.full(len(centre), s.purity))
+    start = centre - length // 2
+    n_dup = int(round(len(start) * dup / (1 - dup)))
+    idx = np.concatenate([np.arange(len(start)), rng.choice(len(start), n_dup)])
+    fwd_all, rev_all, keys = [], [], []
+    for ci in np.unique(contig):
+        cname = contig_names[ci]
+        rows = np.nonzero(contig == ci)[0]
+        tv = [
+            TemplateVariant(
+                v.pos, v.ref.encode(), v.alt.encode(), v.sample_vaf.get(s.sample, 0), k, "blood"
+            )
+            for k, v in enumerate(design.variants)
+            if v.stream == STREAM and v.contig == cname and v.patient == s.patient
+        ]
+        mine = None if tumour is None else tumour[rows]
+        carriers = fixed_carriers(rng, start[rows], length[rows], tv, read_len, mine)
+        sel = np.nonzero(np.isin(idx, rows))[0]
+        local = np.searchsorted(rows, idx[sel])
+        f, r = fragment_reads(
+            design.contigs[cname],
+            start[rows][local],
+            length[rows][local],
+            carriers[local],
+            tv,
+            read_len,
+        )
+        fwd_all.append(f)
+        rev_all.append(r)
+        keys.append(ci * 10**9 + start[rows][local])
+    fwd, rev = np.concatenate(fwd_all), np.concatenate(rev_all)
+    flip = rng.random(len(fwd)) < 0.5
+    r1 = np.where(flip[:, None], rev, fwd)
+    r2 = np.where(flip[:, None], fwd, rev)
+    return r1, r2, np.concatenate(keys)
