@@ -8,6 +8,7 @@ rule estimate_clones:
         variants=rules.tabulate_variants.output[0],
         vcf=rules.annotate_variants.output.vcf,
         genes=rules.call_gene_copy_number.output[0],
+        segments=get_patient_cns,
     output:
         tumour_fraction=report(
             "results/clones/{patient}.tumour_fraction.tsv",

@@ -64,8 +64,25 @@ def test_tumour_free_sample_not_detected_with_its_pooled_limit(clones):
 
 def test_imt01_loh_gives_the_cnv_estimate(clones):
     for sample in ("IMT01-T1", "IMT01-T2"):
-        assert abs(float(tf_row(clones, "IMT01", sample)["cnv_estimate"]) - 0.6) < 0.1
+        row = tf_row(clones, "IMT01", sample)
+        assert abs(float(row["cnv_estimate"]) - 0.6) < 0.1 and row["cnv_method"] == "loh"
+        assert row["cnv_low"] == row["cnv_high"] == ""
     assert tf_row(clones, "IMT01", "IMT01-T0")["cnv_estimate"] == ""
+
+
+def test_copy_number_says_what_it_can_see(clones, truth):
+    """Without LOH, the segment fit: no sample of the demo has an arm-level copy change (NB01's
+    CDK4 and FGFR1 amplicons are focal, shorter than segment_fit.min_span, and a focal
+    amplicon fits any fraction with some copy number), so every other sample is
+    no_copy_change, its estimate blank: the tumour-free remission plasma, as it should, and the
+    relapse plasma, whose 20% copy number cannot measure without an arm-level change."""
+    t = truth["tumour_fraction"]
+    for r in t.itertuples():
+        row = tf_row(clones, r.patient_id, r.sample_id)
+        if row["cnv_method"] == "loh":
+            continue
+        assert row["cnv_method"] == "no_copy_change", row
+        assert row["cnv_estimate"] == row["cnv_low"] == row["cnv_high"] == ""
 
 
 @pytest.mark.parametrize("patient", PATIENTS)

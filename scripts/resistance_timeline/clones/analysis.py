@@ -16,6 +16,7 @@ from resistance_timeline.clones.ccf import (
     prevalence_from_vaf,
 )
 from resistance_timeline.clones.clustering import cluster_variants
+from resistance_timeline.clones.segment_fit import cnv_fraction
 from resistance_timeline.clones.tumour_fraction import (
     cnv_estimate,
     dispersion,
@@ -26,8 +27,8 @@ from resistance_timeline.timeline.rows import fmt
 
 TF_COLUMNS = [
     *["sample_id", "day", "material", "tumour_fraction", "tf_low", "tf_high", "variants_used"],
-    *["method", "cnv_estimate", "sheet_purity", "tumour_detected", "pooled_pvalue"],
-    "pooled_detection_limit",
+    *["method", "cnv_estimate", "cnv_low", "cnv_high", "cnv_method", "sheet_purity"],
+    *["tumour_detected", "pooled_pvalue", "pooled_detection_limit"],
 ]
 CLUSTER_COLUMNS = [
     *["patient_id", "cluster", "truncal", "variants", "members", "sample_id", "day", "material"],
@@ -93,14 +94,19 @@ def _multiplicities(counts, ratio, eps, fractions):
     return m
 
 
-def analyse(patient_id, counts, eps, ratio, genes_by_sample, settings):
+def analyse(patient_id, counts, eps, ratio, genes_by_sample, settings, segment_fits=None):
     """(tumour-fraction rows, cluster rows, variant rows, clustering) of one patient.
     ``eps``: error rate per sample (S,); ``ratio``: copy ratio per variant × sample;
-    ``genes_by_sample``: parsed copy-number rows per sample id; ``settings``: clones config."""
+    ``genes_by_sample``: parsed copy-number rows per sample id; ``settings``: clones config;
+    ``segment_fits``: segment_fit.SegmentFit (or None) per sample id."""
+    fits = segment_fits or {}
     samples, n_var = counts.samples, len(counts.variants)
     alpha = settings["alpha"]
     if n_var == 0:
-        tf_rows = [_tf_row(s, None, "no_somatic_variants", genes_by_sample) for s in samples]
+        tf_rows = [
+            _tf_row(s, None, "no_somatic_variants", genes_by_sample, fits.get(s.sample_id))
+            for s in samples
+        ]
         return tf_rows, [], [], None
     m = np.ones(n_var)
     for _ in range(2):  # once with m = 1, again if a variant's copies say otherwise
@@ -124,15 +130,16 @@ def analyse(patient_id, counts, eps, ratio, genes_by_sample, settings):
     for j, s in enumerate(samples):
         adjusted = bool((ratio[labels == 0, j] != 1.0).any())
         method = "truncal_variants_copy_adjusted" if adjusted else "truncal_variants"
-        tf_rows.append(_tf_row(s, fractions[j], method, genes_by_sample))
+        tf_rows.append(_tf_row(s, fractions[j], method, genes_by_sample, fits.get(s.sample_id)))
     names = [f"C{k + 1}" for k in range(len(fit.weights))]
     cluster_rows = _cluster_rows(patient_id, counts, scale, eps, fit, fractions, names, settings)
     variant_rows = _variant_rows(patient_id, counts, scale, ratio, m, eps, fit, fractions, names)
     return tf_rows, cluster_rows, variant_rows, fit
 
 
-def _tf_row(s, f, method, genes_by_sample):
-    estimate = cnv_estimate(genes_by_sample.get(s.sample_id, []))
+def _tf_row(s, f, method, genes_by_sample, segment_fit):
+    loh = cnv_estimate(genes_by_sample.get(s.sample_id, []))
+    estimate, low, high, cnv_method = cnv_fraction(loh, segment_fit)
     f = f or SampleFraction(None, None, None, 0, False, None, None)
     return {
         "sample_id": s.sample_id,
@@ -144,6 +151,9 @@ def _tf_row(s, f, method, genes_by_sample):
         "variants_used": f.used,
         "method": method if f.tf is not None else "no_covered_variants",
         "cnv_estimate": fmt(estimate),
+        "cnv_low": fmt(low),
+        "cnv_high": fmt(high),
+        "cnv_method": cnv_method,
         "sheet_purity": fmt(s.purity),
         "tumour_detected": "true" if f.detected else "false",
         "pooled_pvalue": _pvalue(f.pvalue),

@@ -1,6 +1,7 @@
 """Read a patient's inputs, run the analysis, write the three tables (rule estimate_clones)."""
 
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -13,15 +14,26 @@ from resistance_timeline.clones.inputs import (
     tumour_samples,
 )
 from resistance_timeline.clones.pooled import describe
+from resistance_timeline.clones.segment_fit import fit_segments
 from resistance_timeline.clones.tree import TREE_COLUMNS, tree_rows
+from resistance_timeline.cnv.gene_calls import read_segments
 from resistance_timeline.io.tables import read_tsv, write_tsv
 
 
-def estimate_patient(patient_id, records, variants_tsv, vcf, genes_tsv, settings, outputs):
+def estimate_patient(
+    patient_id, records, variants_tsv, vcf, genes_tsv, segments, settings, outputs
+):
     """``records``: the patient's samples (sheet dicts); ``genes_tsv``: the copy-number table
-    or None; ``outputs``: paths of tumour_fraction, clusters, variants, tree. Returns the
+    or None; ``segments``: CNVkit segment tables (``<sample>.cns``) of its tumour and cfDNA
+    samples; ``outputs``: paths of tumour_fraction, clusters, variants, tree. Returns the
     tumour-fraction rows."""
     samples = tumour_samples(records)
+    fits = {
+        Path(path).name.removesuffix(".cns"): fit_segments(
+            read_segments(path), settings["segment_fit"]
+        )
+        for path in segments
+    }
     counts = somatic_counts(read_tsv(variants_tsv), samples)
     ids = [s.sample_id for s in samples]
     rates = sample_error_rates(vcf, ids)
@@ -32,7 +44,7 @@ def estimate_patient(patient_id, records, variants_tsv, vcf, genes_tsv, settings
         by_sample.setdefault(g["sample_id"], []).append(g)
     ratio = copy_ratios(counts.variants, samples, genes)
     tf_rows, cluster_rows, variant_rows, fit = A.analyse(
-        patient_id, counts, eps, ratio, by_sample, settings
+        patient_id, counts, eps, ratio, by_sample, settings, fits
     )
     write_tsv(tf_rows, outputs["tumour_fraction"], A.TF_COLUMNS)
     write_tsv(cluster_rows, outputs["clusters"], A.CLUSTER_COLUMNS)
@@ -54,10 +66,18 @@ def estimate_patient(patient_id, records, variants_tsv, vcf, genes_tsv, settings
     )
     for s, r in zip(ids, tf_rows):
         limit = float(r["pooled_detection_limit"]) if r["pooled_detection_limit"] else None
+        cn = fits.get(s)
         print(
             f"  {s}: error {rates[s]:.2g}; TF {r['tumour_fraction']} [{r['tf_low']},"
             f" {r['tf_high']}]; {describe(r['tumour_detected'] == 'true', limit)}"
-            f" (pooled p {r['pooled_pvalue']})",
+            f" (pooled p {r['pooled_pvalue']}); copy number: {r['cnv_method'] or 'none'}"
+            f" {r['cnv_estimate']} [{r['cnv_low']}, {r['cnv_high']}]"
+            + (
+                f" (segment fit: {len(cn.changed)} of {cn.used} segments changed, copy"
+                f" states {cn.states}, noise tau {cn.tau:.3f})"
+                if cn
+                else ""
+            ),
             file=sys.stderr,
         )
     return tf_rows
