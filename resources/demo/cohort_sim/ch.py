@@ -38,11 +38,10 @@ from .reads import (
     ontarget_bases,
     tumour_derived,
 )
-from .variants import Variant, protein_change
+from .variants import Variant, codon_change, protein_change
 
 STREAM = "ch"
 PATIENT = "NB01"
-COMP = {"A": "T", "C": "G", "G": "C", "T": "A"}
 # gene, residue, codon base (0-2), new base (transcript strand), truth origin, VAF per sample
 CH_VARIANTS = (
     (
@@ -92,9 +91,7 @@ def design_ch_variants(contigs, ch_genes: dict[str, Gene], samples) -> list[Vari
     out = []
     for name, residue, k, new, origin, vafs in CH_VARIANTS:
         g = ch_genes[name]
-        pos = g.codon_genomic(residue)[k]
-        ref = chr(contigs[g.contig][pos])
-        alt = new if g.strand == "+" else COMP[new]
+        pos, ref, alt = codon_change(contigs, g, residue, k, new)
         protein = protein_change(g, pos, ref, alt)
         out.append(
             Variant(

@@ -304,10 +304,17 @@ def design_loh_snps(rng, contigs, genes, variants: list[Variant]) -> list[Varian
     return out
 
 
+def codon_change(contigs, g: Gene, residue: int, k: int, new: str) -> tuple[int, str, str]:
+    """(genomic position, ref, alt) in genome orientation of base k (0-2) of codon
+    ``residue`` of gene g turned into ``new`` (transcript strand)."""
+    comp = {"A": "T", "C": "G", "G": "C", "T": "A"}
+    pos = g.codon_genomic(residue)[k]
+    return pos, chr(contigs[g.contig][pos]), new if g.strand == "+" else comp[new]
+
+
 def _hotspot_variants(contigs, genes, tumours) -> list[Variant]:
     """ALK L1196Q (IMT01 T2), ALK F1174L (NB01), NRAS Q61K (NB01 relapse cfDNA), and BG26
     C40Y, a 2.5% subclone in NB01's relapse cfDNA that the shallower biopsy cannot rule out."""
-    comp = {"A": "T", "C": "G", "G": "C", "T": "A"}
     # patient, gene, residue, codon base (0-2), new base (transcript strand), ccf per sample
     # (None: truncal, 1.0 in every tumour and cfDNA sample of the patient)
     specs = [
@@ -321,9 +328,7 @@ def _hotspot_variants(contigs, genes, tumours) -> list[Variant]:
     out = []
     for patient, name, res, k, new, ccf in specs:
         g = genes[name]
-        pos = g.codon_genomic(res)[k]
-        ref = chr(contigs[g.contig][pos])
-        alt = new if g.strand == "+" else comp[new]
+        pos, ref, alt = codon_change(contigs, g, res, k, new)
         ccf = {s.sample: 1.0 if ccf is None else ccf.get(s.sample, 0.0) for s in tumours[patient]}
         out.append(_variant(patient, g, pos, ref, alt, "somatic", ccf=ccf))
     return out
