@@ -16,6 +16,7 @@ import os
 from bisect import bisect_right
 
 from resistance_timeline.dna.chunks import read_targets
+from resistance_timeline.setup.contig_names import CHR_HINT, differ_by_chr_prefix
 
 CNN_COLUMNS = ("chromosome", "start", "end", "gene", "log2")
 BUILT_IN = ("matched", "pooled")
@@ -81,8 +82,7 @@ def check_cnv_reference(value, targets, fasta_contigs, config_name="config.yaml"
         return [f"{value} (key 'cnv: reference'): {problem}"]
     strange = sorted(contigs - set(fasta_contigs))
     if strange:
-        flipped = {c[3:] if c.startswith("chr") else "chr" + c for c in strange}
-        hint = " (the names differ by a 'chr' prefix)" if flipped & set(fasta_contigs) else ""
+        hint = CHR_HINT if differ_by_chr_prefix(strange, fasta_contigs) else ""
         return [f"{value}: contigs not in the reference FASTA: {', '.join(strange[:5])}{hint}"]
     if not targets:
         return []

@@ -14,6 +14,7 @@ import pysam
 
 from resistance_timeline.dna.chunks import read_targets
 from resistance_timeline.dna.panel_of_normals import read_header
+from resistance_timeline.setup.contig_names import CHR_HINT, differ_by_chr_prefix
 
 BUILT_IN = ("cohort", "none")
 KEY = "panel_of_normals"
@@ -33,11 +34,6 @@ def bam_index(path):
     return f"{path}.crai" if str(path).endswith(".cram") else f"{path}.bai"
 
 
-def _contig_hint(strange, contigs):
-    flipped = {c[3:] if c.startswith("chr") else "chr" + c for c in strange}
-    return " (the names differ by a 'chr' prefix)" if flipped & set(contigs) else ""
-
-
 def check_prebuilt_panel(path, targets, fasta_contigs, config_name="config.yaml"):
     """Problems of a prebuilt panel table against the FASTA's contigs and the targets BED."""
     where = f"{config_name}, key '{KEY}: source'"
@@ -55,7 +51,7 @@ def check_prebuilt_panel(path, targets, fasta_contigs, config_name="config.yaml"
         return [f"{path}: its ##normals= line names no normal"]
     strange = sorted(contigs - set(fasta_contigs))
     if strange:
-        hint = _contig_hint(strange, fasta_contigs)
+        hint = CHR_HINT if differ_by_chr_prefix(strange, fasta_contigs) else ""
         return [f"{path}: contigs not in the reference FASTA: {', '.join(strange[:5])}{hint}"]
     if not targets or not os.path.isfile(targets):
         return []

@@ -9,6 +9,7 @@ import gzip
 import os
 
 from resistance_timeline.setup.cnv_reference import check_cnv_reference, is_file_reference
+from resistance_timeline.setup.contig_names import differ_by_chr_prefix
 from resistance_timeline.setup.indexes import check_indexes
 from resistance_timeline.setup.input_files import FileFacts
 from resistance_timeline.setup.panel_of_normals import check_panel_config
@@ -146,8 +147,7 @@ def _format_problems(key, path, facts):
 
 def _naming_hint(missing, known):
     """Suggest the fix when contigs differ only by a 'chr' prefix (chr2 vs 2)."""
-    flipped = {m[3:] if m.startswith("chr") else "chr" + m for m in missing}
-    if flipped & set(known):
+    if differ_by_chr_prefix(missing, known):
         return (
             " — the names differ by a 'chr' prefix (e.g. 'chr2' vs '2'): rename the contigs "
             "of one file so that both use the same convention"
