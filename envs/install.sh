@@ -110,7 +110,7 @@ test)
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $test_packages >/dev/null
     fi
     python resources/demo/make_demo_cohort.py --if-missing
-    python -m pytest -ra tests
+    python -m pytest -ra --durations=40 tests
     ;;
 quick)
     # for work on the code; CI runs the whole suite (test)
