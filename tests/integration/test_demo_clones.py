@@ -94,7 +94,7 @@ def test_variants_cluster_as_the_true_clones(clones, truth, patient):
     }
     keys = list(zip(t.contig, t.pos, t.ref, t.alt))
     assert all(k in found for k in keys), [k for k in keys if k not in found]
-    assert adjusted_rand_index(list(t.clone), [found[k] for k in keys]) >= 0.9
+    assert adjusted_rand_index(list(t.clone), [found[k] for k in keys]) >= 0.95  # issue 28
     truncal = {found[k] for k, c in zip(keys, t.clone) if c == "truncal"}
     assert truncal == {"C1"}
 
@@ -128,8 +128,10 @@ def test_l1196q_clone_acquired_on_alectinib(demo_results, clones):
 
 @pytest.mark.parametrize("patient", PATIENTS)
 def test_clone_tree_puts_every_subclone_under_the_trunk_and_holds(clones, patient):
-    """The demo's subclones sit beside each other in the tumour (NB01's two relapse subclones
-    are one cluster here, issue 28), so one tree fits: every subclone under C1."""
+    """Every subclone is a child of the trunk C1 in the tree drawn. IMT01 and IMT02: one tree
+    fits. NB01's two relapse subclones (true CCF 0.8 and 0.25 in the relapse plasma, seen
+    nowhere else) fit nested or side by side (0.87 + 0.27 is within the intervals of C1's 1):
+    two trees, said so, and the flatter one drawn."""
     from resistance_timeline.clones.tree import TREE_COLUMNS
 
     tree = clones[patient]["tree"]
@@ -140,9 +142,13 @@ def test_clone_tree_puts_every_subclone_under_the_trunk_and_holds(clones, patien
     assert (by["C1"]["parent"], by["C1"]["depth"], by["C1"]["truncal"]) == ("", "0", "true")
     for name in names[1:]:
         assert (by[name]["parent"], by[name]["depth"]) == ("C1", "1"), by[name]
+    fitting = ("2", "true") if patient == "NB01" else ("1", "false")
     assert {(r["trees_fitting"], r["tree_ambiguous"], r["sum_rule"]) for r in tree} == {
-        ("1", "false", "holds")
+        (*fitting, "holds")
     }
+    if patient == "NB01":
+        relapse = {r["cluster"]: r["possible_parents"] for r in tree if r["variants"] == "4"}
+        assert list(relapse.values()) == ["C1;C2"], tree
 
 
 def test_where_the_model_cannot_tell_it_says_so(clones):

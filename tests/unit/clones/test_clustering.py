@@ -104,3 +104,19 @@ def test_beta_binomial_likelihood_tends_to_the_binomial():
     assert abs(beta_binomial_loglik(fit, alt, depth, scale, EPS, 1e7) - binomial) < 0.05
     assert beta_binomial_loglik(fit, alt, depth, scale, EPS, 10) < binomial  # binomial data
     assert fit.precision is None or fit.precision >= 1000
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_subclones_seen_in_one_sample_of_four_stand_apart(seed):
+    # NB01's shape: a truncal clone (16 variants) in a biopsy and three plasma samples, two
+    # relapse subclones of 3 and 4 variants in the last plasma sample only (allele fractions
+    # about 0.085 and 0.027). Every prevalence counted in BIC (K x S) merged them at seed 0
+    # (and in the demo); with absent-sample prevalences free they stand apart
+    rng = np.random.default_rng(seed)
+    phi = np.array([[0.7, 0.0, 0.006, 0.2], [0.0, 0.0, 0.0, 0.17], [0.0, 0.0, 0.0, 0.055]])
+    truth = np.repeat([0, 1, 2], [16, 3, 4])
+    depth = rng.poisson([150, 85, 150, 330], (len(truth), 4)).astype(float)
+    p = alt_probability(phi[truth], 0.5, np.full(4, 1e-4))
+    alt = rng.binomial(depth.astype(int), p).astype(float)
+    fit = cluster_variants(alt, depth, np.full(alt.shape, 0.5), np.full(4, 1e-4), 6, 10, 11)
+    assert adjusted_rand_index(truth, fit.labels) == 1.0, fit.bic_by_k
