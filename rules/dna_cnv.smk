@@ -200,6 +200,7 @@ rule call_gene_copy_number:
     input:
         cnr=get_patient_cnr,
         cns=get_patient_cns,
+        bins=rules.prepare_cnv_bins.output.targets,
         genotypes=rules.genotype_timepoints.output.vcf,
         tbi=rules.genotype_timepoints.output.tbi,
     output:

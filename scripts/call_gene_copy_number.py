@@ -6,6 +6,7 @@ from resistance_timeline.cnv.gene_calls import (
     CallSettings,
     read_bins,
     read_segments,
+    read_target_genes,
     sample_gene_rows,
     write_genes,
 )
@@ -18,12 +19,23 @@ def main(snakemake):
         settings = CallSettings.from_params(params.settings)
         snps = read_het_snps(inp.genotypes, params.normal, params.settings["het_snp_vaf"])
         print(f"{len(snps)} germline heterozygous SNPs (normal: {params.normal})", file=log)
+        genes = read_target_genes(inp.bins)
         rows = []
         for sample, cnr, cns in zip(params.samples, inp.cnr, inp.cns):
             if not sample.get("purity"):
                 print(f"{sample['sample_id']}: no purity, copy number unadjusted", file=log)
             bins, segments = read_bins(cnr), read_segments(cns)
-            rows += sample_gene_rows(sample, bins, segments, snps, params.reference, settings)
+            rows += sample_gene_rows(
+                sample, bins, segments, snps, params.reference, settings, genes
+            )
+            binned = {g for b in bins for g in b.genes}
+            missing = [g for g in genes if g not in binned]
+            if missing:
+                print(
+                    f"{sample['sample_id']}: {len(missing)} genes without a bin (no coverage in"
+                    f" the sample or its reference; not_called): {', '.join(missing[:10])}",
+                    file=log,
+                )
         write_genes(rows, params.patient, snakemake.output[0])
         changed = sum(r["call"] not in ("neutral", "not_called") for r in rows)
         print(f"{len(rows)} gene x sample rows, {changed} with a change", file=log)

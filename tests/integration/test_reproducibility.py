@@ -1,4 +1,4 @@
-"""Faults lose nothing and runs are reproducible, on the smallest demo patient (NB01).
+"""Faults lose nothing and runs are reproducible, on the smallest demo patient (IMT02).
 
 One second run in a working directory of its own serves both tests: it is killed with SIGKILL
 (Snakemake and every job it started) once some jobs have finished and others are running, then
@@ -78,7 +78,7 @@ def test_no_output_of_a_killed_job_survives_as_complete(resumed):
 
 
 def test_second_run_tables_are_byte_identical(resumed, demo_results):
-    """NB01's variant, CNV, fusion, identity and timeline tables and the cohort's expression
+    """The patient's variant, CNV, fusion, identity and timeline tables and the cohort's expression
     tables equal the session's demo run's, byte for byte, after removing the VCF headers'
     bcftools command lines (their date: the one run-dependent field left)."""
     ours = resumed["workdir"] / "results"

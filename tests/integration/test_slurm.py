@@ -17,7 +17,7 @@ from slurm_support import SlurmCluster, site_profile, unavailable_reason
 
 from helpers import REPO
 
-PATIENT = "NB01"  # the smallest demo patient (three WES samples, four lanes)
+PATIENT = "IMT02"  # the smallest demo patient by reads (19 MB of FASTQ; NB01 53 MB)
 TARGETS = [
     f"results/variants/{PATIENT}.variants.tsv",
     f"results/qc/identity/{PATIENT}.identity.tsv",

@@ -15,29 +15,20 @@ are appended after the last gene of their chromosome, and NB01 carries a CH clon
 Both are ``fixed_count`` (exactly ceil(VAF x covering fragments) carriers, as low_vaf's), and
 in plasma their carriers are blood-derived fragments (of blood-derived length).
 Everything here draws from streams of its own (the genes: "ch_genes"; capture efficiencies:
-"ch_design"; each sample's reads: "<sample>:ch_region"), and the genes' reads are appended
-to each WES FASTQ from another tile range, so every base, gene and variant of version 7 is
-unchanged, and so is every read outside the appended stretch of chr2 and chr17 (but for
-version 8's shorter tumour-derived plasma fragments: reads.trim_tumour_fragments). The genes
-are not expressed (no RNA reads).
+"ch_design"; each sample's reads: "<sample>:ch_region", stretches.stretch_reads), and the
+genes' reads are appended to each WES FASTQ of NB01 from another tile range (since version 9
+NB01's only: other patients' libraries have no read there), so every base, gene and variant of
+version 7 is unchanged, and so is every read outside the appended stretch of chr2 and chr17
+(but for version 8's shorter tumour-derived plasma fragments: reads.trim_tumour_fragments).
+The genes are not expressed (no RNA reads).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .genome import Gene, add_ch_genes, target_intervals
-from .reads import (
-    CENTRE_JITTER,
-    TemplateVariant,
-    fixed_carriers,
-    fragment_lengths,
-    fragment_reads,
-    ontarget_bases,
-    tumour_derived,
-)
+from .stretches import Stretch, spans_after
 from .variants import Variant, codon_change, protein_change
 
 STREAM = "ch"
@@ -56,23 +47,11 @@ CH_VARIANTS = (
 )
 
 
-@dataclass
-class ChDesign:
-    """The CH genes, their capture targets and efficiencies, each extended contig's length
-    before them, and NB01's CH variants."""
-
-    genes: dict[str, Gene]
-    targets: list[tuple[str, int, int, str]]
-    efficiency: np.ndarray
-    base_lengths: dict[str, int]
-    variants: list[Variant]
-
-
 def design_ch(gene_rng, design_rng, contigs, first_idx: int, samples, min_hotspot_efficiency):
-    """(extended contigs, ChDesign): the CH genes appended (genome.add_ch_genes, gene ids from
-    ``first_idx``), a lognormal bait efficiency per target (mean 1 over their bases, at least
-    ``min_hotspot_efficiency`` where a CH variant lies, as the ALK and NRAS hotspots'), and
-    the variants."""
+    """(extended contigs, Stretch, variants, each extended contig's length before): the CH
+    genes appended (genome.add_ch_genes, gene ids from ``first_idx``), a lognormal bait
+    efficiency per target (mean 1 over their bases, at least ``min_hotspot_efficiency`` where a
+    CH variant lies, as the ALK and NRAS hotspots'), and the variants."""
     contigs, genes, base_lengths = add_ch_genes(gene_rng, contigs, first_idx)
     targets = target_intervals(genes)
     eff = design_rng.lognormal(0.0, 0.35, len(targets))
@@ -81,7 +60,9 @@ def design_ch(gene_rng, design_rng, contigs, first_idx: int, samples, min_hotspo
     for i, (c, a, b, _) in enumerate(targets):
         if any(v.contig == c and a <= v.pos < b for v in variants):
             eff[i] = max(eff[i], min_hotspot_efficiency)
-    return contigs, ChDesign(genes, targets, eff, base_lengths, variants)
+    spans = spans_after(base_lengths, contigs)
+    stretch = Stretch(STREAM, PATIENT, genes, targets, eff, spans, 2101, source="blood")
+    return contigs, stretch, variants, base_lengths
 
 
 def design_ch_variants(contigs, ch_genes: dict[str, Gene], samples) -> list[Variant]:
@@ -109,57 +90,3 @@ def design_ch_variants(contigs, ch_genes: dict[str, Gene], samples) -> list[Vari
             )
         )
     return out
-
-
-def region_reads(design, s, depth: float, dup: float, off_rate: float, rng, read_len: int):
-    """(r1, r2, template keys) of one WES sample's fragments in the CH genes' stretch of each
-    contig: on target at the sample's depth (``design.ch_efficiency`` per target), off target
-    at ``off_rate`` fragments per base, duplicates at ``dup``, the CH variants' carriers fixed."""
-    mean_frag = 167 if s.material == "cfdna" else 220
-    contig_names = list(design.contigs)
-    contig, centre = [], []
-    for (c, a, b, _), e in zip(design.ch_targets, design.ch_efficiency):
-        n = rng.poisson(depth * e * (b - a) / ontarget_bases(a, b, mean_frag, read_len) * (1 - dup))
-        contig.append(np.full(n, contig_names.index(c)))
-        centre.append(rng.integers(a - CENTRE_JITTER, b + CENTRE_JITTER + 1, n))
-    for c, before in design.base_lengths.items():
-        n = rng.poisson(off_rate * (len(design.contigs[c]) - before))
-        contig.append(np.full(n, contig_names.index(c)))
-        centre.append(rng.integers(before, len(design.contigs[c]) - 1000, n))
-    contig, centre = np.concatenate(contig), np.concatenate(centre)
-    length = fragment_lengths(rng, len(centre), s.material)
-    tumour = tumour_derived(rng, s.material, length, np.full(len(centre), s.purity))
-    start = centre - length // 2
-    n_dup = int(round(len(start) * dup / (1 - dup)))
-    idx = np.concatenate([np.arange(len(start)), rng.choice(len(start), n_dup)])
-    fwd_all, rev_all, keys = [], [], []
-    for ci in np.unique(contig):
-        cname = contig_names[ci]
-        rows = np.nonzero(contig == ci)[0]
-        tv = [
-            TemplateVariant(
-                v.pos, v.ref.encode(), v.alt.encode(), v.sample_vaf.get(s.sample, 0), k, "blood"
-            )
-            for k, v in enumerate(design.variants)
-            if v.stream == STREAM and v.contig == cname and v.patient == s.patient
-        ]
-        mine = None if tumour is None else tumour[rows]
-        carriers = fixed_carriers(rng, start[rows], length[rows], tv, read_len, mine)
-        sel = np.nonzero(np.isin(idx, rows))[0]
-        local = np.searchsorted(rows, idx[sel])
-        f, r = fragment_reads(
-            design.contigs[cname],
-            start[rows][local],
-            length[rows][local],
-            carriers[local],
-            tv,
-            read_len,
-        )
-        fwd_all.append(f)
-        rev_all.append(r)
-        keys.append(ci * 10**9 + start[rows][local])
-    fwd, rev = np.concatenate(fwd_all), np.concatenate(rev_all)
-    flip = rng.random(len(fwd)) < 0.5
-    r1 = np.where(flip[:, None], rev, fwd)
-    r2 = np.where(flip[:, None], fwd, rev)
-    return r1, r2, np.concatenate(keys)

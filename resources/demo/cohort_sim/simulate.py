@@ -37,6 +37,7 @@ from .reads import (
     trim_tumour_fragments,
     write_pairs,
 )
+from .stretches import Stretch, stretch_reads
 
 DNA_READ_LEN, RNA_READ_LEN = 100, 75
 DEPTH = {"normal": 80, "tumor": 160, "cfdna": 500}  # mean on-target depth incl. duplicates
@@ -72,11 +73,9 @@ class Design:
     fusions: list[D.Fusion]
     expression: dict[str, dict[str, float]]
     dispersion: dict[str, float]
-    # the CH genes (ch.py): their genes, targets, capture efficiencies, and each extended
+    # genes appended after a contig's last gene (the CH genes, ch.py), and each extended
     # contig's length before them
-    ch_genes: dict[str, Gene]
-    ch_targets: list[tuple[str, int, int, str]]
-    ch_efficiency: np.ndarray
+    stretches: list[Stretch]
     base_lengths: dict[str, int]
 
     def sample(self, sample_id: str) -> D.Sample:
@@ -84,8 +83,11 @@ class Design:
 
     @property
     def all_genes(self) -> dict[str, Gene]:
-        """Every gene of the reference, the CH genes included."""
-        return {**self.genes, **self.ch_genes}
+        """Every gene of the reference, the appended ones included."""
+        out = dict(self.genes)
+        for st in self.stretches:
+            out.update(st.genes)
+        return out
 
 
 def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
@@ -112,8 +114,10 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
     variants += C.design_clone_variants(make_rng(seed, C.STREAM), contigs, genes, samples, variants)
     variants += L.design_low_vaf_variants(contigs, genes, samples, variants)  # no random draw
     rngs = make_rng(seed, "ch_genes"), make_rng(seed, "ch_design")
-    contigs, ch = H.design_ch(*rngs, contigs, len(genes) + 1, samples, HOTSPOT_MIN_EFFICIENCY)
-    variants += ch.variants
+    contigs, ch, ch_variants, base_lengths = H.design_ch(
+        *rngs, contigs, len(genes) + 1, samples, HOTSPOT_MIN_EFFICIENCY
+    )
+    variants += ch_variants
     return Design(
         seed,
         samples,
@@ -125,10 +129,8 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
         D.design_fusions(genes),
         expression,
         dispersion,
-        ch.genes,
-        ch.targets,
-        ch.efficiency,
-        ch.base_lengths,
+        [ch],
+        base_lengths,
     )
 
 
@@ -207,10 +209,16 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     r2 = np.where(flip[:, None], fwd, rev)
     summary = fragment_summary(np.concatenate(drawn), np.concatenate(tumour) if tumour else None)
     pairs = write_pairs(rng, r1, r2, np.concatenate(keys), outdir, sample_id, s.units)
-    own = make_rng(design.seed, f"{sample_id}:ch_region")
-    ch = H.region_reads(design, s, depth, dup, n_off / sizes.sum(), own, DNA_READ_LEN)
-    more = write_pairs(own, *ch, outdir, sample_id, s.units, first_tile=2101)
-    return {"pairs": {u: n + more[u] for u, n in pairs.items()}, "fragments": summary}
+    for st in design.stretches:  # the patient's appended stretches, from streams of their own
+        if st.patient != s.patient:
+            continue
+        own = make_rng(design.seed, f"{sample_id}:{st.stream}_region")
+        args = (depth, dup, n_off / sizes.sum(), own, DNA_READ_LEN)
+        more = write_pairs(
+            own, *stretch_reads(design, st, s, *args), outdir, sample_id, s.units, st.first_tile
+        )
+        pairs = {u: n + more[u] for u, n in pairs.items()}
+    return {"pairs": pairs, "fragments": summary}
 
 
 def _tx_variants(

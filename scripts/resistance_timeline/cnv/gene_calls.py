@@ -6,8 +6,9 @@ intervals from ``cnvkit.py segmetrics --ci``), so a call rests on the segment's 
 in ``bins``. Copy number is adjusted for the sample's purity p (the sheet's ``purity``): a copy
 ratio r = 2^log2 of a mixture of normal cells (2 copies) and tumour cells (C copies) is
 r = ((1 - p) * 2 + p * C) / 2, so C = (2r - 2(1 - p)) / p; without a purity, C = 2r
-(``copy_number_basis`` unadjusted). Calls, in order: ``not_called`` when the segment has fewer
-than ``min_bins`` bins; ``neutral`` unless the segment's interval excludes log2 0 and its
+(``copy_number_basis`` unadjusted). Calls, in order: ``not_called`` when the gene has no bin
+left (CNVkit drops bins its reference saw no coverage in) or its segment has fewer than
+``min_bins`` bins; ``neutral`` unless the segment's interval excludes log2 0 and its
 |log2| reaches ``min_abs_log2`` (the noise floor of exome bins); then by the copy-number
 thresholds: amplification, gain, loss, deep_loss, else neutral.
 """
@@ -109,6 +110,17 @@ def _genes(name):
     return tuple(g for g in name.split(",") if g not in NOT_A_GENE)
 
 
+def read_target_genes(bed_path):
+    """The genes of the CNVkit target bins (name column), in order of first appearance."""
+    genes = {}
+    with open(bed_path) as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) >= 4:
+                genes.update(dict.fromkeys(_genes(fields[3])))
+    return list(genes)
+
+
 def genes_of(bins):
     """{gene: its bins} in order of first appearance (the genes of the capture targets)."""
     genes = {}
@@ -156,18 +168,22 @@ def call_segment(segment, copies, settings):
     return "neutral", excludes
 
 
-def sample_gene_rows(sample, bins, segments, snps, reference, settings):
-    """One row per gene of the capture targets for one sample (``sample``: a dict with
-    sample_id, day, material and purity). Segment-level values are computed once per segment
-    and segments are looked up per contig, so an exome (20,000 genes, hundreds of segments,
-    tens of thousands of SNPs) costs a pass over the genes, not genes x segments x SNPs."""
+def sample_gene_rows(sample, bins, segments, snps, reference, settings, genes=None):
+    """One row per gene of the capture targets for one sample (``sample``: a dict with sample_id,
+    day, material and purity; ``genes``: every gene of the target bins, so a gene whose bins CNVkit
+    dropped, none covered in the sample or its reference, is a ``not_called`` row with 0 bins, not
+    missing; without it, the genes of ``bins``). Segment-level values are computed once per segment
+    and segments are looked up per contig, so an exome (20,000 genes, hundreds of segments, tens of
+    thousands of SNPs) costs a pass over the genes, not genes x segments x SNPs."""
     by_contig = {}
     for seg in segments:
         by_contig.setdefault(seg.contig, []).append(seg)
     snp_index = _snps_by_contig(snps)
     per_segment = {}
     rows = []
-    for gene, gene_bins in genes_of(bins).items():
+    by_gene = genes_of(bins)
+    for gene in by_gene if genes is None else genes:
+        gene_bins = by_gene.get(gene)
         row = {
             "sample_id": sample["sample_id"],
             "day": sample["day"],
@@ -175,8 +191,11 @@ def sample_gene_rows(sample, bins, segments, snps, reference, settings):
             "gene": gene,
             "reference": reference,
         }
+        if not gene_bins:  # CNVkit dropped every bin of the gene (no coverage)
+            rows.append({**row, "call": "not_called", "bins": 0})
+            continue
         seg = segment_of(gene_bins, by_contig.get(gene_bins[0].contig, []))
-        if seg is None:  # every bin of the gene was dropped by CNVkit (no coverage)
+        if seg is None:  # no segment holds the gene's bins
             rows.append({**row, "call": "not_called", "bins": 0})
             continue
         if seg not in per_segment:

@@ -14,6 +14,7 @@ from resistance_timeline.cnv.gene_calls import (
     log2_of,
     read_bins,
     read_segments,
+    read_target_genes,
     sample_gene_rows,
     segment_of,
     tumour_copies,
@@ -107,3 +108,35 @@ def test_every_gene_of_the_targets_gets_a_row(tmp_path):
     assert rows[0]["baf"] == "" and rows[0]["loh"] == "" and rows[0]["het_snps"] == 0
     assert all(r["reference"] == "matched:N" for r in rows)
     assert not math.isnan(rows[0]["log2_low"])
+
+
+def test_a_gene_whose_bins_cnvkit_dropped_is_not_called_not_missing(tmp_path):
+    # the targets hold GENEX between GENEA and GENEB; no coverage in the sample or its
+    # reference, so CNVkit's fix dropped its bins from the .cnr: a row all the same
+    targets = tmp_path / "targets.bed"
+    targets.write_text(
+        "chr1\t0\t100\tGENEA\nchr1\t100\t200\tGENEA\nchr1\t300\t400\tGENEX\n"
+        "chr1\t5000\t5100\tGENEB,GENEC\nchr2\t0\t100\tGENED\n"
+    )
+    genes = read_target_genes(targets)
+    assert genes == ["GENEA", "GENEX", "GENEB", "GENEC", "GENED"]
+    cnr = tmp_path / "S.cnr"
+    cnr.write_text(
+        "chromosome\tstart\tend\tgene\tlog2\tdepth\tweight\n"
+        "chr1\t0\t100\tGENEA\t0.01\t100\t1\n"
+        "chr1\t100\t200\tGENEA\t-0.02\t100\t1\n"
+        "chr1\t5000\t5100\tGENEB,GENEC\t0.0\t300\t1\n"
+    )
+    cns = tmp_path / "S.cns"
+    cns.write_text(
+        "chromosome\tstart\tend\tgene\tlog2\tdepth\tprobes\tweight\tci_lo\tci_hi\n"
+        "chr1\t0\t5100\tGENEA\t0.0\t100\t3\t3\t-0.05\t0.05\n"
+    )
+    sample = {"sample_id": "S", "day": 10, "material": "tumor", "purity": None}
+    rows = sample_gene_rows(
+        sample, read_bins(cnr), read_segments(cns), [], "matched:N", SETTINGS, genes
+    )
+    assert [r["gene"] for r in rows] == genes
+    calls = {r["gene"]: (r["call"], r["bins"]) for r in rows}
+    assert calls["GENEX"] == calls["GENED"] == ("not_called", 0)
+    assert calls["GENEA"] == ("neutral", 3)
