@@ -54,8 +54,9 @@ def get_patient_fragment_stats(wildcards):
 # --- input functions: QC report -------------------------------------------------------------
 def get_multiqc_inputs(wildcards):
     """The QC files MultiQC reads: fastp reports of every FASTQ unit; duplicate marking,
-    target coverage and samtools stats (insert sizes) of every WES sample; STAR's summary of
-    every STAR-aligned RNA sample; duplicate marking of every RNA sample imported as a BAM.
+    target coverage and samtools stats (insert sizes) of every WES sample; STAR's summary and
+    the duplicate rate of every STAR-aligned RNA sample; duplicate marking of every RNA sample
+    imported as a BAM.
     """
     fastp = [
         fill(
@@ -79,16 +80,16 @@ def get_multiqc_inputs(wildcards):
         for path in per_sample(template, p, "wes")
     ]
     rna = [
-        fill(
-            (
-                rules.import_rna_bam.output.stats
-                if rna_is_imported(s)
-                else rules.align_rna.output.final_log
-            ),
-            patient=p,
-            sample=s,
-        )
+        fill(template, patient=p, sample=s)
         for p in patients_with("rna")
         for s in samples_of(p, "rna")
+        for template in (
+            (rules.import_rna_bam.output.stats,)
+            if rna_is_imported(s)
+            else (
+                rules.align_rna.output.final_log,
+                rules.measure_rna_duplicates.output[0],
+            )
+        )
     ]
     return fastp + wes + rna

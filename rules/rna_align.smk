@@ -82,6 +82,31 @@ rule align_rna:
         ") > {log} 2>&1"
 
 
+rule measure_rna_duplicates:
+    input:
+        bam=rules.align_rna.output.bam,
+    output:
+        "results/qc/markdup_star/{patient}/{sample}.markdup.txt",
+    log:
+        "logs/measure_rna_duplicates/{patient}/{sample}.log",
+    benchmark:
+        "benchmarks/measure_rna_duplicates/{patient}/{sample}.tsv"
+    conda:
+        "../envs/samtools.yaml"
+    threads: threads_from_input("measure_rna_duplicates")
+    resources:
+        mem_mb=grow_with_attempt(4000),
+        runtime=runtime_from_input("measure_rna_duplicates"),
+    shell:
+        # the duplicate rate of a STAR-aligned sample, for the QC report (as import_rna_bam
+        # measures an imported one); STAR's BAM is left unmarked, its gene counts keep
+        # duplicates as STAR's own do
+        "(samtools collate -@ {threads} -O -u {input.bam:q} {resources.tmpdir}/collate_$$"
+        " | samtools fixmate -@ {threads} -m -u - -"
+        " | samtools sort -@ {threads} -m 1G -u -T {output}.tmp -"
+        " | samtools markdup -@ {threads} -T {output}.md -f {output} - /dev/null) 2> {log}"
+
+
 rule import_rna_bam:
     input:
         get_bam_unit,

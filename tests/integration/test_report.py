@@ -133,14 +133,17 @@ def test_multiqc_reads_every_qc_source(demo_results):
     general = (data / "multiqc_general_stats.txt").read_text()
     for sample in ("IMT01-T2", "NB01-P2", "IMT01-R1"):
         assert sample in general, sample
-    # duplicates: samtools markdup's statistics of every WES sample (MultiQC 1.35 needs the
-    # search pattern of resources/multiqc_config.yaml to find them)
+    # duplicates: samtools markdup's statistics of every WES and every STAR-aligned RNA sample
+    # (MultiQC 1.35 needs the search pattern of resources/multiqc_config.yaml to find them)
     import pandas as pd
 
     stats = pd.read_csv(data / "multiqc_general_stats.txt", sep="\t").set_index("Sample")
     fraction = stats["samtools_markdup-duplicate_fraction"].dropna()
     wes = sorted(p.name.split(".")[0] for p in (demo_results / "qc" / "markdup").rglob("*.txt"))
-    assert sorted(fraction.index) == wes and len(wes) == 13
+    star = (demo_results / "qc" / "markdup_star").rglob("*.txt")
+    rna = sorted(p.name.split(".")[0] for p in star)
+    assert sorted(fraction.index) == sorted(wes + rna) and (len(wes), len(rna)) == (13, 8)
+    assert all(0 < fraction[s] < 20 for s in rna), fraction[rna]
     text = (demo_results / "qc" / "markdup" / "NB01" / "NB01-N.markdup.txt").read_text()
     counts = dict(line.split(": ", 1) for line in text.splitlines()[1:])
     expected = 100 * int(counts["DUPLICATE TOTAL"]) / int(counts["EXAMINED"])

@@ -58,6 +58,7 @@ COSTS = {
     # not measured (the benchmark has no imported BAMs): like markdup's sort and collate
     "import_dna_bam": Cost(250, 1.0, 4, 15),
     "import_rna_bam": Cost(250, 1.0, 4, 15),
+    "measure_rna_duplicates": Cost(250, 1.0, 4, 15),
     "count_rna_bam": Cost(400, 1e9, 1, 10),
 }
 
