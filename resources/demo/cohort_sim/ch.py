@@ -48,10 +48,10 @@ CH_VARIANTS = (
 
 
 def design_ch(gene_rng, design_rng, contigs, first_idx: int, samples, min_hotspot_efficiency):
-    """(extended contigs, Stretch, variants, each extended contig's length before): the CH
-    genes appended (genome.add_ch_genes, gene ids from ``first_idx``), a lognormal bait
-    efficiency per target (mean 1 over their bases, at least ``min_hotspot_efficiency`` where a
-    CH variant lies, as the ALK and NRAS hotspots'), and the variants."""
+    """(extended contigs, Stretch, variants): the CH genes appended (genome.add_ch_genes, gene
+    ids from ``first_idx``), a lognormal bait efficiency per target (mean 1 over their bases,
+    at least ``min_hotspot_efficiency`` where a CH variant lies, as the ALK and NRAS
+    hotspots'), and the variants."""
     contigs, genes, base_lengths = add_ch_genes(gene_rng, contigs, first_idx)
     targets = target_intervals(genes)
     eff = design_rng.lognormal(0.0, 0.35, len(targets))
@@ -62,7 +62,7 @@ def design_ch(gene_rng, design_rng, contigs, first_idx: int, samples, min_hotspo
             eff[i] = max(eff[i], min_hotspot_efficiency)
     spans = spans_after(base_lengths, contigs)
     stretch = Stretch(STREAM, PATIENT, genes, targets, eff, spans, 2101, source="blood")
-    return contigs, stretch, variants, base_lengths
+    return contigs, stretch, variants
 
 
 def design_ch_variants(contigs, ch_genes: dict[str, Gene], samples) -> list[Variant]:

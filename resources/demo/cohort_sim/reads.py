@@ -250,6 +250,24 @@ CFDNA_LENGTH = {"blood": (167, 18), "tumour": (145, 15)}
 CAPTURE_LENGTH = (220, 40)
 
 
+def mean_fragment(material: str) -> int:
+    """The mean length of a library's blood-derived (cfDNA) or captured fragments."""
+    return CFDNA_LENGTH["blood"][0] if material == "cfdna" else CAPTURE_LENGTH[0]
+
+
+def with_duplicates(rng, n: int, dup: float) -> np.ndarray:
+    """Indexes of n distinct fragments and of their PCR copies, random fragments copied so
+    copies are ``dup`` of all."""
+    n_dup = int(round(n * dup / (1 - dup)))
+    return np.concatenate([np.arange(n), rng.choice(n, n_dup)])
+
+
+def orient_pairs(rng, fwd: np.ndarray, rev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(read 1, read 2): either strand of a fragment can be read 1."""
+    flip = rng.random(len(fwd)) < 0.5
+    return np.where(flip[:, None], rev, fwd), np.where(flip[:, None], fwd, rev)
+
+
 def fragment_lengths(rng, n: int, material: str, origin: str = "blood") -> np.ndarray:
     """WES: N(220, 40) >= 120; cfDNA: N(167, 18) >= 90 blood-derived, N(145, 15) >= 90
     tumour-derived (CFDNA_LENGTH); ~1.5% short inserts (60-99 bp) read into adapter."""

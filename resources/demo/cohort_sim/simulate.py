@@ -33,8 +33,11 @@ from .reads import (
     fragment_lengths,
     fragment_reads,
     fragment_summary,
+    mean_fragment,
     ontarget_bases,
+    orient_pairs,
     trim_tumour_fragments,
+    with_duplicates,
     write_pairs,
 )
 from .stretches import Stretch, stretch_reads
@@ -73,21 +76,21 @@ class Design:
     fusions: list[D.Fusion]
     expression: dict[str, dict[str, float]]
     dispersion: dict[str, float]
-    # genes appended after a contig's last gene (the CH genes, ch.py), and each extended
-    # contig's length before them
-    stretches: list[Stretch]
-    base_lengths: dict[str, int]
+    # the CH genes appended after their contig's last gene (ch.py)
+    ch: Stretch
 
     def sample(self, sample_id: str) -> D.Sample:
         return next(s for s in self.samples if s.sample == sample_id)
 
     @property
     def all_genes(self) -> dict[str, Gene]:
-        """Every gene of the reference, the appended ones included."""
-        out = dict(self.genes)
-        for st in self.stretches:
-            out.update(st.genes)
-        return out
+        """Every gene of the reference, the CH genes included."""
+        return {**self.genes, **self.ch.genes}
+
+    @property
+    def base_lengths(self) -> dict[str, int]:
+        """Each contig the CH genes extend, its length before them."""
+        return {c: start for c, (start, _) in self.ch.spans.items()}
 
 
 def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
@@ -114,7 +117,7 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
     variants += C.design_clone_variants(make_rng(seed, C.STREAM), contigs, genes, samples, variants)
     variants += L.design_low_vaf_variants(contigs, genes, samples, variants)  # no random draw
     rngs = make_rng(seed, "ch_genes"), make_rng(seed, "ch_design")
-    contigs, ch, ch_variants, base_lengths = H.design_ch(
+    contigs, ch, ch_variants = H.design_ch(
         *rngs, contigs, len(genes) + 1, samples, HOTSPOT_MIN_EFFICIENCY
     )
     variants += ch_variants
@@ -129,8 +132,7 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
         D.design_fusions(genes),
         expression,
         dispersion,
-        [ch],
-        base_lengths,
+        ch,
     )
 
 
@@ -140,7 +142,7 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     rng = make_rng(design.seed, sample_id)
     depth = D.SAMPLE_DEPTH.get(sample_id, DEPTH[s.material])
     dup = DUPLICATE_RATE[s.material]
-    mean_frag = 167 if s.material == "cfdna" else 220
+    mean_frag = mean_fragment(s.material)
     amps = D.copy_segments(s, design.genes)
     contig_names = list(design.contigs)
     frag_contig, frag_centre = [], []
@@ -173,8 +175,7 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     drawn, tumour = [], []
     start = centre - length // 2
     # PCR duplicates: copies of random fragments (with the same alleles)
-    n_dup = int(round(len(start) * dup / (1 - dup)))
-    idx = np.concatenate([np.arange(len(start)), rng.choice(len(start), n_dup)])
+    idx = with_duplicates(rng, len(start), dup)
     fwd_all, rev_all, keys = [], [], []
     for ci, cname in enumerate(contig_names):
         rows = np.nonzero(contig == ci)[0]
@@ -203,19 +204,15 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
         fwd_all.append(f)
         rev_all.append(r)
         keys.append(ci * 10**9 + here[local])
-    fwd, rev = np.concatenate(fwd_all), np.concatenate(rev_all)
-    flip = rng.random(len(fwd)) < 0.5  # either strand of the fragment can be read 1
-    r1 = np.where(flip[:, None], rev, fwd)
-    r2 = np.where(flip[:, None], fwd, rev)
+    r1, r2 = orient_pairs(rng, np.concatenate(fwd_all), np.concatenate(rev_all))
     summary = fragment_summary(np.concatenate(drawn), np.concatenate(tumour) if tumour else None)
     pairs = write_pairs(rng, r1, r2, np.concatenate(keys), outdir, sample_id, s.units)
-    for st in design.stretches:  # the patient's appended stretches, from streams of their own
-        if st.patient != s.patient:
-            continue
-        own = make_rng(design.seed, f"{sample_id}:{st.stream}_region")
+    ch = design.ch
+    if ch.patient == s.patient:  # the CH genes' reads, from a stream of their own
+        own = make_rng(design.seed, f"{sample_id}:{ch.stream}_region")
         args = (depth, dup, n_off / sizes.sum(), own, DNA_READ_LEN)
         more = write_pairs(
-            own, *stretch_reads(design, st, s, *args), outdir, sample_id, s.units, st.first_tile
+            own, *stretch_reads(design, ch, s, *args), outdir, sample_id, s.units, ch.first_tile
         )
         pairs = {u: n + more[u] for u, n in pairs.items()}
     return {"pairs": pairs, "fragments": summary}

@@ -20,8 +20,11 @@ from .reads import (
     fixed_carriers,
     fragment_lengths,
     fragment_reads,
+    mean_fragment,
     ontarget_bases,
+    orient_pairs,
     tumour_derived,
+    with_duplicates,
 )
 
 
@@ -39,7 +42,7 @@ class Stretch:
     efficiency: np.ndarray
     spans: dict[str, tuple[int, int]]
     first_tile: int
-    source: str = "any"
+    source: str
 
 
 def spans_after(before: dict[str, int], contigs) -> dict[str, tuple[int, int]]:
@@ -53,7 +56,7 @@ def stretch_reads(design, stretch: Stretch, s, depth, dup, off_rate, rng, read_l
     per base; duplicates at ``dup``; plasma fragments tumour-derived with the sample's tumour
     share; the patient's variants of the stretch (by ``stream``) with fixed carriers among
     the fragments of ``stretch.source``."""
-    mean_frag = 167 if s.material == "cfdna" else 220
+    mean_frag = mean_fragment(s.material)
     contig_names = list(design.contigs)
     contig, centre = [], []
     for (c, a, b, _), e in zip(stretch.targets, stretch.efficiency):
@@ -68,8 +71,7 @@ def stretch_reads(design, stretch: Stretch, s, depth, dup, off_rate, rng, read_l
     length = fragment_lengths(rng, len(centre), s.material)
     tumour = tumour_derived(rng, s.material, length, np.full(len(centre), s.purity))
     start = centre - length // 2
-    n_dup = int(round(len(start) * dup / (1 - dup)))
-    idx = np.concatenate([np.arange(len(start)), rng.choice(len(start), n_dup)])
+    idx = with_duplicates(rng, len(start), dup)
     fwd_all, rev_all, keys = [], [], []
     for ci in np.unique(contig):
         cname = contig_names[ci]
@@ -101,8 +103,5 @@ def stretch_reads(design, stretch: Stretch, s, depth, dup, off_rate, rng, read_l
         fwd_all.append(f)
         rev_all.append(r)
         keys.append(ci * 10**9 + start[rows][local])
-    fwd, rev = np.concatenate(fwd_all), np.concatenate(rev_all)
-    flip = rng.random(len(fwd)) < 0.5
-    r1 = np.where(flip[:, None], rev, fwd)
-    r2 = np.where(flip[:, None], fwd, rev)
+    r1, r2 = orient_pairs(rng, np.concatenate(fwd_all), np.concatenate(rev_all))
     return r1, r2, np.concatenate(keys)
