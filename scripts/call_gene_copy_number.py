@@ -25,17 +25,15 @@ def main(snakemake):
             if not sample.get("purity"):
                 print(f"{sample['sample_id']}: no purity, copy number unadjusted", file=log)
             bins, segments = read_bins(cnr), read_segments(cns)
-            rows += sample_gene_rows(
-                sample, bins, segments, snps, params.reference, settings, genes
-            )
-            binned = {g for b in bins for g in b.genes}
-            missing = [g for g in genes if g not in binned]
+            mine = sample_gene_rows(sample, bins, segments, snps, params.reference, settings, genes)
+            missing = [r["gene"] for r in mine if r["bins"] == 0]
             if missing:
                 print(
-                    f"{sample['sample_id']}: {len(missing)} genes without a bin (no coverage in"
-                    f" the sample or its reference; not_called): {', '.join(missing[:10])}",
+                    f"{sample['sample_id']}: {len(missing)} genes not_called with 0 bins (no"
+                    f" coverage in the sample or its reference): {', '.join(missing[:10])}",
                     file=log,
                 )
+            rows += mine
         write_genes(rows, params.patient, snakemake.output[0])
         changed = sum(r["call"] not in ("neutral", "not_called") for r in rows)
         print(f"{len(rows)} gene x sample rows, {changed} with a change", file=log)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from resistance_timeline.cnv.allelic import segment_allelic
+from resistance_timeline.dna.chunks import read_targets
 from resistance_timeline.io.tables import read_tsv, write_tsv
 
 COLUMNS = [
@@ -113,11 +114,10 @@ def _genes(name):
 def read_target_genes(bed_path):
     """The genes of the CNVkit target bins (name column), in order of first appearance."""
     genes = {}
-    with open(bed_path) as handle:
-        for line in handle:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) >= 4:
-                genes.update(dict.fromkeys(_genes(fields[3])))
+    for target in read_targets(bed_path):
+        fields = target.line.split("\t")
+        if len(fields) >= 4:
+            genes.update(dict.fromkeys(_genes(fields[3])))
     return list(genes)
 
 
