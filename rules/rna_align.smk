@@ -65,7 +65,9 @@ rule align_rna:
         extra=config["rna"]["star_extra"],
     shell:
         # chimeric alignments go into the BAM (WithinBAM) and the junction table, so fusions
-        # can be called from either; SortedByCoordinate BAM for coverage and counting
+        # can be called from either; multi-mapping reads, chimeric ones included, are kept
+        # (up to 50 places, as Arriba recommends) for partners with pseudogene copies
+        # (rna/fusion_multimappers.py); SortedByCoordinate BAM for coverage and counting
         "(STAR --runThreadN {threads} --genomeDir {input.index}"
         " --readFilesIn {params.reads} --readFilesCommand gzip -dc"
         " --outFileNamePrefix {params.prefix} --outTmpDir {resources.tmpdir}/star_$$"
@@ -73,7 +75,8 @@ rule align_rna:
         " --outSAMattrRGline {params.read_groups}"
         " --outSAMattributes NH HI AS nM NM ch --outSAMstrandField intronMotif"
         " --quantMode GeneCounts"
-        " --chimSegmentMin 12 --chimJunctionOverhangMin 8 --chimMultimapNmax 0"
+        " --outFilterMultimapNmax 50"
+        " --chimSegmentMin 12 --chimJunctionOverhangMin 8 --chimMultimapNmax 50"
         " --chimOutType Junctions WithinBAM SoftClip"
         " --alignSJstitchMismatchNmax 5 -1 5 5 {params.extra}"
         " && mv {params.prefix}Aligned.sortedByCoord.out.bam {output.bam}"

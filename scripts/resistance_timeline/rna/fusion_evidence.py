@@ -8,13 +8,16 @@ from any aligner that writes SA tags:
 - spanning pairs: the two primary mates assigned to two different genes, neither read split.
 
 What STAR 2.7.10b writes with ``--chimOutType Junctions WithinBAM SoftClip
---chimMultimapNmax 0`` (checked on the synthetic data of tests/helpers.py, build_world):
+--chimMultimapNmax 50`` (checked on the synthetic data of tests/helpers.py, build_world):
 a read crossing an inter-chromosomal or strand-switching junction becomes a primary record and
 a supplementary record (flag 2048), both soft-clipped, MAPQ 255, each with an SA tag naming
 the other and ``ch:A:1``; a pair whose mates lie on either side of the junction is written as
 two primary records with the mate on the other contig/strand, TLEN 0, ``ch:A:1`` and no SA.
 Every chimeric read of Chimeric.out.junction (55 split, type 1/2; 35 pairs, type -1) was in the
 BAM, so Chimeric.out.junction is not needed; when given, it is only counted in the log.
+A read that aligns to several places (NH > 1) has one primary and secondary records (flag
+256), one per alignment (HI), the chimeric ones each with its supplementary segment; they are
+read as rna/fusion_multimappers.py says (collect_evidence).
 
 Transcript strands: for stranded libraries the read strand gives the transcript strand
 (``reverse`` = read 1 antisense, TruSeq stranded); for unstranded ones each segment is taken as
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from resistance_timeline.io.annotation import Gene, exonic_overlap
+from resistance_timeline.rna.fusion_multimappers import resolve
 
 _CIGAR = re.compile(r"(\d+)([MIDNSHP=X])")
 _CIGAR_OPS = "MIDNSHP=X"  # pysam's cigartuples operation codes, in order
@@ -67,6 +71,7 @@ class Split:
     bp3: int
     anchor: int  # aligned bases of the weaker side
     mapq: int  # lower MAPQ of the two sides
+    multimapping: bool = False  # a multi-mapping read's chosen alignment (fusion_multimappers)
 
 
 @dataclass
@@ -79,6 +84,7 @@ class Spanning:
     end5: int  # 3'-most base of the 5' mate, transcript direction
     start3: int  # 5'-most base of the 3' mate
     mapq: int
+    multimapping: bool = False  # a multi-mapping pair's chosen alignment (fusion_multimappers)
 
 
 class _Span(NamedTuple):
@@ -241,16 +247,6 @@ class _Mate(NamedTuple):
     key: str  # fragment_key
 
 
-def _skipped(read) -> bool:
-    return (
-        read.is_unmapped
-        or read.is_secondary
-        or read.is_supplementary
-        or read.is_duplicate
-        or read.is_qcfail
-    )
-
-
 DUPLICATE_MARKERS = ("markdup", "markduplicates", "bammarkduplicates", "dedup")
 
 
@@ -290,37 +286,74 @@ def fragment_key(read) -> str:
     return f"{own}{(read.next_reference_id, read.next_reference_start, read.mate_is_reverse)}"
 
 
-def collect_evidence(reads, index, strandedness):
-    """Split and spanning evidence from an iterable of alignments (primary records are used;
-    secondary, supplementary, duplicate, QC-failed and unmapped records are skipped); each
-    piece of evidence names its fragment by ``fragment_key``."""
-    splits, split_frags, mates = [], set(), defaultdict(list)
-    for read in reads:
-        if _skipped(read):
-            continue
-        assigned, junctions, sense = read_evidence(read, index, strandedness)
+def _hits(read) -> int:
+    """Alignments the aligner reported for the read (STAR's NH tag; 1 when absent)."""
+    return read.get_tag("NH") if read.has_tag("NH") else 1
+
+
+class _Collector:
+    """Split reads and candidate spanning mates of a stream of records, each under a key that
+    names the read (its name, or its name and alignment number for a multi-mapping read)."""
+
+    def __init__(self, index, strandedness):
+        self.index, self.strandedness = index, strandedness
+        self.splits, self.split_keys, self.mates = [], set(), defaultdict(list)
+
+    def add(self, read, key):
+        assigned, junctions, sense = read_evidence(read, self.index, self.strandedness)
         for j in junctions:
             g5, g3 = j.gene5.gene_id, j.gene3.gene_id
-            splits.append(Split(fragment_key(read), g5, g3, j.bp5, j.bp3, j.anchor, j.mapq))
-            split_frags.add(read.query_name)
+            split = Split(fragment_key(read), g5, g3, j.bp5, j.bp3, j.anchor, j.mapq)
+            self.splits.append((key, split))
+            self.split_keys.add(key)
         if not assigned or junctions or not read.is_paired or read.mate_is_unmapped:
-            continue
+            return
         gene = assigned[0].gene
         mate_start = read.next_reference_start + 1
         if read.next_reference_name == gene.contig and gene.start <= mate_start <= gene.end:
-            continue  # mate in the same gene: ordinary pair
+            return  # mate in the same gene: ordinary pair
         ps = [a.piece for a in assigned]
         edge = tx_last(gene, ps) if sense else tx_first(gene, ps)  # the side facing the junction
         mapq = min(a.piece.mapq for a in assigned)
-        mates[read.query_name].append(_Mate(sense, gene, edge, mapq, fragment_key(read)))
-    spanning = []
-    for frag, ms in mates.items():
-        if frag in split_frags or len(ms) != 2 or ms[0].sense == ms[1].sense:
+        self.mates[key].append(_Mate(sense, gene, edge, mapq, fragment_key(read)))
+
+    def evidence(self):
+        """[(key, Split)] and [(key, Spanning)]: a pair is spanning when its two mates face
+        each other from two genes and neither read is split."""
+        spanning = []
+        for key, ms in self.mates.items():
+            if key in self.split_keys or len(ms) != 2 or ms[0].sense == ms[1].sense:
+                continue
+            five, three = sorted(ms, key=lambda m: not m.sense)
+            if five.gene.gene_id != three.gene.gene_id:
+                g5, g3, mapq = five.gene.gene_id, three.gene.gene_id, min(five.mapq, three.mapq)
+                spanning.append((key, Spanning(five.key, g5, g3, five.edge, three.edge, mapq)))
+        return self.splits, spanning
+
+
+def collect_evidence(reads, index, strandedness, multimappers=False):
+    """Split and spanning evidence from an iterable of alignments; each piece of evidence names
+    its fragment by ``fragment_key``. Primary records are read (supplementary ones through
+    their primary's SA tag); duplicate, QC-failed and unmapped records are skipped.
+
+    With ``multimappers``, a read the aligner placed in several places (NH > 1) is read at
+    every alignment (primary and secondary, told apart by HI) and reduced to one of them by
+    rna/fusion_multimappers.py; its evidence is marked ``multimapping``. Without, only its
+    primary alignment is read, as for any other read."""
+    unique, multi = _Collector(index, strandedness), _Collector(index, strandedness)
+    for read in reads:
+        if read.is_unmapped or read.is_supplementary or read.is_duplicate or read.is_qcfail:
             continue
-        five, three = sorted(ms, key=lambda m: not m.sense)
-        if five.gene.gene_id != three.gene.gene_id:
-            g5, g3, mapq = five.gene.gene_id, three.gene.gene_id, min(five.mapq, three.mapq)
-            spanning.append(Spanning(five.key, g5, g3, five.edge, three.edge, mapq))
+        if multimappers and _hits(read) > 1:
+            hi = read.get_tag("HI") if read.has_tag("HI") else 0
+            score = read.get_tag("AS") if read.has_tag("AS") else 0
+            multi.add(read, (read.query_name, hi, score))
+        elif not read.is_secondary:
+            unique.add(read, read.query_name)
+    splits, spanning = ([x for _, x in pairs] for pairs in unique.evidence())
+    if multi.splits or multi.mates:
+        more_splits, more_spanning = resolve(*multi.evidence(), splits, spanning, index)
+        splits, spanning = splits + more_splits, spanning + more_spanning
     return splits, spanning
 
 

@@ -71,6 +71,7 @@ class FusionSettings:
     min_total_support: int
     min_anchor: int
     min_mapq: int
+    resolve_multimappers: bool
     readthrough_max_distance: int
     jitter: int
     paralog_names: str | list  # "family", or a list of "family" / [prefix5, prefix3] items
@@ -93,9 +94,14 @@ class FusionSettings:
             and n_split + n_span >= self.min_total_support
         )
 
+    def mapped_well(self, evidence: Split | Spanning) -> bool:
+        """Whether a read's alignment can be trusted: MAPQ >= min_mapq, or the alignment a
+        multi-mapping read was reduced to (rna/fusion_multimappers.py)."""
+        return evidence.mapq >= self.min_mapq or evidence.multimapping
+
     def counts(self, split: Split) -> bool:
         """Whether a split read is support: long enough anchors and good mapping quality."""
-        return split.mapq >= self.min_mapq and split.anchor >= self.min_anchor
+        return self.mapped_well(split) and split.anchor >= self.min_anchor
 
 
 class SplitCluster(NamedTuple):
@@ -215,10 +221,10 @@ def _filters(c: Candidate, settings: FusionSettings, reference: Reference, suppo
 def _row(sample_id, c: Candidate, settings: FusionSettings, reference: Reference):
     """The candidate's table row (COLUMNS + filter)."""
     split_hq = len({x.fragment for x in c.splits if settings.counts(x)})
-    span_hq = len({x.fragment for x in c.spanning if x.mapq >= settings.min_mapq})
+    span_hq = len({x.fragment for x in c.spanning if settings.mapped_well(x)})
     reasons = _filters(c, settings, reference, (split_hq, span_hq))
     counted = [x.mapq for x in c.splits if settings.counts(x)]
-    counted += [x.mapq for x in c.spanning if x.mapq >= settings.min_mapq]
+    counted += [x.mapq for x in c.spanning if settings.mapped_well(x)]
     g5, g3 = c.gene5, c.gene3
     exon5, exon3, in_frame = frame_and_exons(g5, g3, c.bp5, c.bp3) if c.bp5 else (None,) * 3
     frame = reading_frame(reference.fasta, g5, g3, c.bp5, c.bp3) if c.bp5 else ""
@@ -285,7 +291,10 @@ def support_at(
     opened = isinstance(bam, str) or hasattr(bam, "__fspath__")
     handle = pysam.AlignmentFile(bam) if opened else bam
     try:
-        splits, spanning = collect_evidence(_region_reads(handle, (g5, g3)), index, strandedness)
+        reads = _region_reads(handle, (g5, g3))
+        splits, spanning = collect_evidence(
+            reads, index, strandedness, settings.resolve_multimappers
+        )
         duplicates = duplicate_handling(handle.header.to_dict())
     finally:
         if opened:
@@ -303,7 +312,7 @@ def support_at(
         x.fragment
         for x in spanning
         if (x.gene5, x.gene3) == pair
-        and x.mapq >= settings.min_mapq
+        and settings.mapped_well(x)
         and spanning_fits(g5, g3, x, b5, b3, jit)
     }
     return {
@@ -322,7 +331,10 @@ def call_fusions(
     partners, rna/fusion_rescue.py) are optional."""
     index = GeneIndex(load_genes(gtf))
     with pysam.AlignmentFile(bam) as handle:
-        splits, spanning = collect_evidence(handle.fetch(until_eof=True), index, strandedness)
+        reads = handle.fetch(until_eof=True)
+        splits, spanning = collect_evidence(
+            reads, index, strandedness, settings.resolve_multimappers
+        )
         duplicates = duplicate_handling(handle.header.to_dict())
     fa = pysam.FastaFile(fasta) if fasta else None
     drivers = known_drivers(knowledge, settings.known_kinases, settings.kinase_domains)
