@@ -27,7 +27,7 @@ from cohort_sim.genome import target_intervals
 from cohort_sim.simulate import DEPTH, Design, build_design, simulate_rna, simulate_wes
 
 HERE = Path(__file__).resolve().parent
-GENERATOR_VERSION = "9"
+GENERATOR_VERSION = "10"
 DEFAULT_SEED = 20261121
 REPO = HERE.parents[1]
 DEFAULT_OUTDIR = HERE / "cohort"

@@ -16,6 +16,7 @@ from . import ch as H
 from . import clones as C
 from . import design as D
 from . import low_vaf as L
+from . import pseudogene as P
 from . import variants as V
 from .genome import (
     FUSION_3P_EXON,
@@ -78,6 +79,8 @@ class Design:
     dispersion: dict[str, float]
     # the CH genes appended after their contig's last gene (ch.py)
     ch: Stretch
+    # TNS1's processed copy appended after chr7's last gene (pseudogene.py)
+    pseudogene: P.Pseudogene
 
     def sample(self, sample_id: str) -> D.Sample:
         return next(s for s in self.samples if s.sample == sample_id)
@@ -89,8 +92,9 @@ class Design:
 
     @property
     def base_lengths(self) -> dict[str, int]:
-        """Each contig the CH genes extend, its length before them."""
-        return {c: start for c, (start, _) in self.ch.spans.items()}
+        """Each contig the CH genes or the pseudogene extend, its length before them."""
+        lengths = {c: start for c, (start, _) in self.ch.spans.items()}
+        return {**lengths, self.pseudogene.contig: self.pseudogene.span[0]}
 
 
 def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
@@ -121,6 +125,7 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
         *rngs, contigs, len(genes) + 1, samples, HOTSPOT_MIN_EFFICIENCY
     )
     variants += ch_variants
+    contigs, pseudogene = P.add_pseudogene(make_rng(seed, P.STREAM), contigs, genes)
     return Design(
         seed,
         samples,
@@ -133,6 +138,7 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
         expression,
         dispersion,
         ch,
+        pseudogene,
     )
 
 

@@ -111,6 +111,12 @@ def fusion_breakpoints(design, fu: D.Fusion) -> tuple[str, str]:
     return f"{g5.contig}:{b5}", f"{alk.contig}:{b3}"
 
 
+def partner_copy(design, fu: D.Fusion) -> str:
+    """Where the 5' partner's processed copy lies (cohort_sim/pseudogene.py), or ''."""
+    pg = design.pseudogene
+    return f"{pg.region} (exons {pg.exons[0]}-{pg.exons[1]})" if pg.parent == fu.gene5 else ""
+
+
 def write_fusions(design, results: dict, path: Path) -> None:
     rows = []
     for fu in design.fusions:
@@ -132,6 +138,7 @@ def write_fusions(design, results: dict, path: Path) -> None:
                         ev["split_reads"],
                         ev["spanning_pairs"],
                         "true",
+                        partner_copy(design, fu),
                     )
                 )
     _write(
@@ -149,6 +156,7 @@ def write_fusions(design, results: dict, path: Path) -> None:
             "split_reads",
             "spanning_pairs",
             "in_frame",
+            "partner_copy",
         ],
         rows,
     )

@@ -299,7 +299,9 @@ class _Collector:
         self.index, self.strandedness = index, strandedness
         self.splits, self.split_keys, self.mates = [], set(), defaultdict(list)
 
-    def add(self, read, key):
+    def add(self, read, key) -> bool:
+        """Read one record; True when it is evidence (a split read, or a mate of a pair whose
+        other mate lies outside its gene)."""
         assigned, junctions, sense = read_evidence(read, self.index, self.strandedness)
         for j in junctions:
             g5, g3 = j.gene5.gene_id, j.gene3.gene_id
@@ -307,15 +309,16 @@ class _Collector:
             self.splits.append((key, split))
             self.split_keys.add(key)
         if not assigned or junctions or not read.is_paired or read.mate_is_unmapped:
-            return
+            return bool(junctions)
         gene = assigned[0].gene
         mate_start = read.next_reference_start + 1
         if read.next_reference_name == gene.contig and gene.start <= mate_start <= gene.end:
-            return  # mate in the same gene: ordinary pair
+            return False  # mate in the same gene: ordinary pair
         ps = [a.piece for a in assigned]
         edge = tx_last(gene, ps) if sense else tx_first(gene, ps)  # the side facing the junction
         mapq = min(a.piece.mapq for a in assigned)
         self.mates[key].append(_Mate(sense, gene, edge, mapq, fragment_key(read)))
+        return True
 
     def evidence(self):
         """[(key, Split)] and [(key, Spanning)]: a pair is spanning when its two mates face
@@ -341,18 +344,20 @@ def collect_evidence(reads, index, strandedness, multimappers=False):
     rna/fusion_multimappers.py; its evidence is marked ``multimapping``. Without, only its
     primary alignment is read, as for any other read."""
     unique, multi = _Collector(index, strandedness), _Collector(index, strandedness)
+    scores = {}  # (name, HI) -> the highest AS of the alignment's evidence records
     for read in reads:
         if read.is_unmapped or read.is_supplementary or read.is_duplicate or read.is_qcfail:
             continue
         if multimappers and _hits(read) > 1:
-            hi = read.get_tag("HI") if read.has_tag("HI") else 0
-            score = read.get_tag("AS") if read.has_tag("AS") else 0
-            multi.add(read, (read.query_name, hi, score))
+            key = (read.query_name, read.get_tag("HI") if read.has_tag("HI") else 0)
+            if multi.add(read, key):
+                score = read.get_tag("AS") if read.has_tag("AS") else 0
+                scores[key] = max(score, scores.get(key, score))
         elif not read.is_secondary:
             unique.add(read, read.query_name)
     splits, spanning = ([x for _, x in pairs] for pairs in unique.evidence())
     if multi.splits or multi.mates:
-        more_splits, more_spanning = resolve(*multi.evidence(), splits, spanning, index)
+        more_splits, more_spanning = resolve(*multi.evidence(), scores, splits, spanning, index)
         splits, spanning = splits + more_splits, spanning + more_spanning
     return splits, spanning
 

@@ -11,8 +11,10 @@ their MAPQ is 3 or less, so a MAPQ filter alone throws the fusion away, and the 
 aligner's arbitrary choice between the copies.
 
 Per read (its name), among the alignments that give fusion evidence:
-1. only those within SCORE_RANGE of the best alignment score (``AS``) are kept: STAR's own
-   tolerance (``--outFilterMultimapScoreRange`` 1) for alignments it counts as equally good.
+1. only those within SCORE_RANGE of the best alignment score are kept: STAR's own tolerance
+   (``--outFilterMultimapScoreRange`` 1) for alignments it counts as equally good. An
+   alignment's score is the highest ``AS`` of its records that carry the evidence (STAR writes
+   a pair's score on both mates of a linear pair, each mate's own on a chimeric pair).
    A junction with one base of microhomology scores 1 more on a processed copy, whose exon
    continues with the next exon's base, than on the parent gene, whose exon meets an intron;
 2. of those, the one whose gene pair has the most support is chosen, support counted in this
@@ -39,20 +41,21 @@ def _pair(evidence) -> tuple[str, str]:
     return evidence.gene5, evidence.gene3
 
 
-def resolve(multi_splits, multi_spanning, splits, spanning, index):
+def resolve(multi_splits, multi_spanning, scores, splits, spanning, index):
     """The evidence of multi-mapping reads, one alignment per read (module docstring).
 
-    ``multi_splits``/``multi_spanning``: [((name, HI, AS), evidence)] of every alignment of the
-    multi-mapping reads; ``splits``/``spanning``: the evidence of reads aligned once; ``index``:
-    the GeneIndex the gene ids are from. Returns (splits, spanning) of the chosen alignments."""
+    ``multi_splits``/``multi_spanning``: [((name, HI), evidence)] of every alignment of the
+    multi-mapping reads; ``scores``: {(name, HI): alignment score}; ``splits``/``spanning``: the
+    evidence of reads aligned once; ``index``: the GeneIndex the gene ids are from. Returns
+    (splits, spanning) of the chosen alignments."""
     unique = defaultdict(set)
     for x in [*splits, *spanning]:
         unique[_pair(x)].add(x.fragment)
-    alternatives = defaultdict(lambda: defaultdict(list))  # name -> (HI, AS) -> evidence
+    alternatives = defaultdict(lambda: defaultdict(list))  # name -> (HI, score) -> evidence
     total = defaultdict(set)
     for kind, evidence in (("split", multi_splits), ("spanning", multi_spanning)):
-        for (name, hi, score), x in evidence:
-            alternatives[name][(hi, score)].append((kind, x))
+        for (name, hi), x in evidence:
+            alternatives[name][(hi, scores.get((name, hi), 0))].append((kind, x))
             total[_pair(x)].add(name)
     genes = index.genes
 

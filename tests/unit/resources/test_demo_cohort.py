@@ -93,6 +93,19 @@ def test_genes_on_real_strands_and_contigs(transcripts):
         assert t["exons"][0][0] > max(b for _, b, _ in transcripts[last]["exons"])
 
 
+def test_rrbp1_processed_copy_is_its_spliced_exons_5_to_8(cohort, genome, transcripts):
+    """IMT01's 5' partner has an identical processed pseudogene (cohort_sim/pseudogene.py):
+    the exons joined, no intron, where truth/fusions.tsv says, and nowhere else."""
+    t = transcripts["RRBP1"]
+    copy = spliced(genome, t, t["exons"][4:8])
+    rows = [r for r in read_tsv(cohort / "truth" / "fusions.tsv") if r["gene5"] == "RRBP1"]
+    assert {r["partner_copy"] for r in rows} == {"chr7:27671-29068 (exons 5-8)"}
+    assert genome["chr7"][27670:29068] == copy and len(copy) == 1398
+    assert "".join(genome.values()).count(copy) == 1  # RRBP1's own exons have introns between
+    rest = [r for r in read_tsv(cohort / "truth" / "fusions.tsv") if r["gene5"] != "RRBP1"]
+    assert rest and all(r["partner_copy"] == "" for r in rest)
+
+
 def test_targets_cover_every_cds_exon(cohort, transcripts):
     rows = [ln.split("\t") for ln in open(cohort / "reference" / "targets.bed")]
     iv = [(c, int(a), int(b)) for c, a, b, _ in rows]

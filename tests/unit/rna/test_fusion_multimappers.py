@@ -5,7 +5,7 @@ the rule that reduces a read to one alignment.
 
 Simulated truth (helpers.EVENTS): RRBP1::ALK 30 split reads and 20 spanning pairs (RRBP1 the 5'
 partner), GENED::RRBP1 25 and 15 (RRBP1 the 3' partner). With only primary alignments read, as
-before, 7 and 8 split reads are left.
+before, 7 and 8 split reads are left (30/20 and 24/14 with them).
 """
 
 from dataclasses import replace
@@ -72,8 +72,8 @@ def test_reads_on_a_pseudogene_copy_support_the_fusion(world):
     alk, rrbp1 = main["RRBP1::ALK"], main["GENED::RRBP1"]
     # 30/20 and 25/15 simulated; reads crossing the junction by fewer than min_anchor bases,
     # or pairs STAR aligns otherwise, are lost as without a pseudogene
-    assert alk["split_reads"] >= 27 and alk["spanning_pairs"] >= 15, alk
-    assert rrbp1["split_reads"] >= 22 and rrbp1["spanning_pairs"] >= 10, rrbp1
+    assert alk["split_reads"] >= 28 and alk["spanning_pairs"] >= 18, alk
+    assert rrbp1["split_reads"] >= 22 and rrbp1["spanning_pairs"] >= 12, rrbp1
     assert alk["in_frame"] == "true" and rrbp1["in_frame"] == "false"
     assert alk["mapq"] == "3"  # median MAPQ of the support: most of it multi-mapped
     assert set(main) == {"RRBP1::ALK", "GENED::RRBP1"}
@@ -114,40 +114,47 @@ def split(gene5, fragment="f", gene3="K"):
     return Split(fragment, gene5, gene3, 50, 60, 30, 3)
 
 
+def run(multi, unique=(), multi_spanning=()):
+    """resolve() on alternatives given as ((name, HI, score), evidence)."""
+    scores = {(n, h): a for (n, h, a), _ in [*multi, *multi_spanning]}
+    strip = lambda items: [((n, h), x) for (n, h, _), x in items]  # noqa: E731
+    return resolve(strip(multi), strip(multi_spanning), scores, list(unique), [], INDEX)
+
+
 def test_the_pair_with_unique_support_wins_over_the_copy():
     unique = [split("P", "u1")]
     multi = [(("r1", 1, 100), split("PP")), (("r1", 2, 100), split("P"))]
-    kept, spanning = resolve(multi, [], unique, [], INDEX)
+    kept, spanning = run(multi, unique)
     assert [(x.gene5, x.multimapping) for x in kept] == [("P", True)] and spanning == []
 
 
 def test_the_best_alignment_score_comes_first():
     unique = [split("P", "u1"), split("P", "u2")]
     multi = [(("r1", 1, 98), split("P")), (("r1", 2, 100), split("Q"))]
-    kept, _ = resolve(multi, [], unique, [], INDEX)
+    kept, _ = run(multi, unique)
     assert [x.gene5 for x in kept] == ["Q"]
     # within STAR's score range of 1 the alignments are equally good: support decides
     multi = [(("r1", 1, 99), split("P")), (("r1", 2, 100), split("Q"))]
-    assert [x.gene5 for x in resolve(multi, [], unique, [], INDEX)[0]] == ["P"]
+    assert [x.gene5 for x in run(multi, unique)[0]] == ["P"]
 
 
 def test_without_unique_support_the_coding_gene_wins_then_total_support_then_lowest_hi():
     multi = [(("r1", 1, 100), split("PP")), (("r1", 2, 100), split("P"))]
-    assert [x.gene5 for x in resolve(multi, [], [], [], INDEX)[0]] == ["P"]
+    assert [x.gene5 for x in run(multi)[0]] == ["P"]
     # two coding genes: the one more multi-mapping reads also support
     multi = [
         (("r1", 1, 100), split("Q")),
         (("r1", 2, 100), split("P")),
         (("r2", 1, 100), split("P")),
     ]
-    kept, _ = resolve(multi, [], [], [], INDEX)
+    kept, _ = run(multi)
     assert sorted(x.gene5 for x in kept) == ["P", "P"]
     multi = [(("r1", 2, 100), split("P")), (("r1", 1, 100), split("Q"))]
-    assert [x.gene5 for x in resolve(multi, [], [], [], INDEX)[0]] == ["Q"]
+    assert [x.gene5 for x in run(multi)[0]] == ["Q"]
 
 
 def test_a_chosen_pair_keeps_its_split_and_spanning_evidence_together():
     mate = Spanning("f", "P", "K", 40, 70, 3)
     multi_spanning = [(("r1", 2, 100), mate), (("r1", 1, 100), Spanning("f", "PP", "K", 1, 2, 3))]
-    kept_splits, kept_spanning = resolve([], multi_spanning, [split("P", "u1")], [], INDEX)
+    kept_splits, kept_spanning = run([], [split("P", "u1")], multi_spanning)
     assert kept_splits == [] and [x.gene5 for x in kept_spanning] == ["P"]
