@@ -362,6 +362,21 @@ def collect_evidence(reads, index, strandedness, multimappers=False):
     return splits, spanning
 
 
+def region_reads(handle, genes):
+    """The records over the genes' spans, each once (overlapping or identical gene regions
+    would yield a record twice)."""
+    seen = set()
+    for g in genes:
+        if g.contig not in handle.references:
+            continue
+        for read in handle.fetch(g.contig, g.start - 1, g.end):
+            # a multi-mapping read's secondary records may share name and flag
+            key = (read.query_name, read.flag, read.reference_id, read.reference_start)
+            if key not in seen:
+                seen.add(key)
+                yield read
+
+
 def spanning_fits(gene5: Gene, gene3: Gene, sp: Spanning, bp5, bp3, jitter) -> bool:
     """True if a spanning pair lies wholly 5' of bp5 and 3' of bp3 (transcript direction)."""
     before = gene5.transcript_order(sp.end5, bp5) <= jitter

@@ -4,7 +4,8 @@ BAM (support_at), to follow a patient's fusion over its samples.
 
 Fusions are named 5'::3' from transcript strands. Split reads within ``jitter`` bp are one
 candidate, reported at its commonest breakpoint. Split reads count only with >= min_anchor
-aligned bases on each side and MAPQ >= min_mapq on both, so reads crossing the junction by a
+aligned bases on each side and MAPQ >= min_mapq on both (or as the alignment a multi-mapping
+read was reduced to, rna/fusion_multimappers.py), so reads crossing the junction by a
 few bases are missed (on the demo cohort 18 of 30 simulated junction fragments are found, 21
 with min_anchor 8 — exactly STAR's own Chimeric.out.junction count). Filters: low_support,
 low_mapq (support only from low-MAPQ reads), read_through (see
@@ -32,6 +33,7 @@ from resistance_timeline.rna.fusion_evidence import (
     Split,
     collect_evidence,
     duplicate_handling,
+    region_reads,
     spanning_fits,
 )
 from resistance_timeline.rna.fusion_filters import homologous, is_paralog_pair, is_read_through
@@ -261,19 +263,6 @@ def _gene_at(index, bp, name, exon_test):
     return ([g for g in genes if exon_test(g, int(pos))] or genes)[0], int(pos)
 
 
-def _region_reads(handle, genes):
-    """The records over the genes' spans, each once (overlapping or identical gene regions
-    would yield a record twice)."""
-    seen = set()
-    for g in genes:
-        if g.contig not in handle.references:
-            continue
-        for read in handle.fetch(g.contig, g.start - 1, g.end):
-            if (read.query_name, read.flag) not in seen:
-                seen.add((read.query_name, read.flag))
-                yield read
-
-
 def support_at(
     bam, breakpoint5, breakpoint3, index, strandedness, settings, gene5=None, gene3=None
 ):
@@ -291,7 +280,7 @@ def support_at(
     opened = isinstance(bam, str) or hasattr(bam, "__fspath__")
     handle = pysam.AlignmentFile(bam) if opened else bam
     try:
-        reads = _region_reads(handle, (g5, g3))
+        reads = region_reads(handle, (g5, g3))
         splits, spanning = collect_evidence(
             reads, index, strandedness, settings.resolve_multimappers
         )
