@@ -128,12 +128,13 @@ def test_bam_route_counts_like_star(demo_results):
 
 
 def test_partner_with_a_processed_copy_is_found_through_multimapping_reads(demo_results, truth):
-    """IMT01's RRBP1 has an identical processed copy of its exons 5-8 (truth partner_copy,
-    resources/demo/README.md), so the fusion's chimeric junction reads and RRBP1 mates align
-    to two places (STAR: NH 2, MAPQ 3). Read as multi-mapping reads (the default; the test
-    above checks their counts against the truth), RRBP1::ALK keeps its support; from primary
-    alignments alone most of it is lost. IMT02's TNS1::ALK, whose partner has no copy, is
-    counted alike either way (but for a spanning pair that aligns to two places by chance)."""
+    """IMT01's RRBP1 has a processed copy of its exons 5-8, identical over the 60 bases before
+    the junction (truth partner_copy, resources/demo/README.md), so a junction read whose mate
+    does not pin it to RRBP1 aligns to two places (STAR: NH 2, MAPQ 3). Read as multi-mapping
+    reads (the default; the test above checks the counts against the truth), they count; from
+    primary alignments alone they are lost (measured: 19 of 32 split reads left over R0-R2).
+    IMT02's TNS1::ALK, whose partner has no copy, is counted alike either way (but for a
+    spanning pair that aligns to two places by chance)."""
     from dataclasses import replace
 
     import pysam
@@ -148,22 +149,24 @@ def test_partner_with_a_processed_copy_is_found_through_multimapping_reads(demo_
     settings = FusionSettings.from_params(schema_defaults("fusions"))
     primary = replace(settings, resolve_multimappers=False)
 
-    def main_call(bam, sample, chosen):
+    def split_reads(bam, sample, chosen):
         rows = call_fusions(str(bam), gtf, sample, chosen, "reverse")
-        return next((r for r in rows if r["main_isoform"] == "true"), None)
+        return sum(r["split_reads"] for r in rows if r["filter"] == "PASS"), rows
 
+    ours_total = before_total = 0
     for true in table.itertuples():
         bam = demo_results / "rna" / true.patient_id / f"{true.sample_id}.bam"
-        ours = main_call(bam, true.sample_id, settings)
-        before = main_call(bam, true.sample_id, primary)
-        assert ours["fusion"] == true.fusion, true.sample_id
-        if true.gene5 == "TNS1":  # one pair of IMT02-R0 aligns to two places by chance
-            assert before["split_reads"] == ours["split_reads"], true.sample_id
-            spanning = ours["spanning_pairs"] - before["spanning_pairs"]
-            assert 0 <= spanning <= 1, true.sample_id
+        ours, rows = split_reads(bam, true.sample_id, settings)
+        before, rows_before = split_reads(bam, true.sample_id, primary)
+        assert [r["fusion"] for r in rows if r["main_isoform"] == "true"] == [true.fusion]
+        if true.gene5 == "TNS1":
+            assert before == ours, true.sample_id
+            spanning = [sum(r["spanning_pairs"] for r in x) for x in (rows, rows_before)]
+            assert 0 <= spanning[0] - spanning[1] <= 1, true.sample_id
             continue
         with pysam.AlignmentFile(bam) as handle:  # junction reads on the copy: two places each
             on_copy = [r for r in handle.fetch("chr7", 27670, 29068) if r.has_tag("SA")]
         assert on_copy and all(r.get_tag("NH") == 2 for r in on_copy), true.sample_id
-        lost = before is None or before["fusion"] != true.fusion
-        assert lost or before["split_reads"] <= 0.5 * ours["split_reads"], true.sample_id
+        assert before < ours, true.sample_id
+        ours_total, before_total = ours_total + ours, before_total + before
+    assert before_total <= 0.8 * ours_total, (before_total, ours_total)
