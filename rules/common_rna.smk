@@ -21,6 +21,21 @@ if workflow.is_main_process:
         print(f"resistance-timeline: warning: {message}", file=sys.stderr)
 
 
+def markdup_pipe(bam, prefix, stats):
+    """The shell pipe that marks the PCR duplicates of an RNA BAM in any order: collate by
+    name, add mate tags (fixmate -m), sort by coordinate, markdup with its statistics in
+    ``stats``; the rule appends where the marked BAM goes. ``bam``, ``prefix`` (of the
+    temporary files) and ``stats`` are placeholders of the rule's shell command. Shared by
+    import_rna_bam and measure_rna_duplicates, so an imported and a STAR-aligned sample's
+    duplicate rates are measured alike."""
+    return (
+        f"samtools collate -@ {{threads}} -O -u {bam} {{resources.tmpdir}}/collate_$$"
+        " | samtools fixmate -@ {threads} -m -u - -"
+        f" | samtools sort -@ {{threads}} -m 1G -u -T {prefix}.tmp -"
+        f" | samtools markdup -@ {{threads}} -T {prefix}.md -f {stats} -"
+    )
+
+
 def cohort_models_by_patient(plan):
     """Patient -> the cohort models its pairs belong to, in plan order."""
     models = {}

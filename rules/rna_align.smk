@@ -104,10 +104,9 @@ rule measure_rna_duplicates:
         # the duplicate rate of a STAR-aligned sample, for the QC report (as import_rna_bam
         # measures an imported one); STAR's BAM is left unmarked, its gene counts keep
         # duplicates as STAR's own do
-        "(samtools collate -@ {threads} -O -u {input.bam:q} {resources.tmpdir}/collate_$$"
-        " | samtools fixmate -@ {threads} -m -u - -"
-        " | samtools sort -@ {threads} -m 1G -u -T {output}.tmp -"
-        " | samtools markdup -@ {threads} -T {output}.md -f {output} - /dev/null) 2> {log}"
+        "("
+        + markdup_pipe("{input.bam:q}", "{output}", "{output}")
+        + " /dev/null) 2> {log}"
 
 
 rule import_rna_bam:
@@ -130,11 +129,9 @@ rule import_rna_bam:
     shell:
         # sorted and indexed here whatever order it came in, PCR duplicates marked (flag 1024;
         # fusion support skips them, gene counts keep them as STAR does); alignments unchanged
-        "(samtools collate -@ {threads} -O -u {input:q} {resources.tmpdir}/collate_$$"
-        " | samtools fixmate -@ {threads} -m -u - -"
-        " | samtools sort -@ {threads} -m 1G -u -T {output.bam}.tmp -"
-        " | samtools markdup -@ {threads} -T {output.bam}.md -f {output.stats} - {output.bam}"
-        " && samtools index {output.bam}) 2> {log}"
+        "("
+        + markdup_pipe("{input:q}", "{output.bam}", "{output.stats}")
+        + " {output.bam} && samtools index {output.bam}) 2> {log}"
 
 
 rule count_rna_bam:

@@ -191,11 +191,9 @@ def sample_gene_rows(sample, bins, segments, snps, reference, settings, genes=No
             "gene": gene,
             "reference": reference,
         }
-        if not gene_bins:  # CNVkit dropped every bin of the gene (no coverage)
-            rows.append({**row, "call": "not_called", "bins": 0})
-            continue
-        seg = segment_of(gene_bins, by_contig.get(gene_bins[0].contig, []))
-        if seg is None:  # no segment holds the gene's bins
+        # none: CNVkit dropped every bin of the gene (no coverage), or no segment holds them
+        seg = segment_of(gene_bins, by_contig.get(gene_bins[0].contig, [])) if gene_bins else None
+        if seg is None:
             rows.append({**row, "call": "not_called", "bins": 0})
             continue
         if seg not in per_segment:
