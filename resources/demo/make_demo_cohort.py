@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from cohort_sim import arms as A
 from cohort_sim import clones as C
 from cohort_sim import design as D
 from cohort_sim import reference_files as R
@@ -27,7 +28,7 @@ from cohort_sim.genome import target_intervals
 from cohort_sim.simulate import DEPTH, Design, build_design, simulate_rna, simulate_wes
 
 HERE = Path(__file__).resolve().parent
-GENERATOR_VERSION = "10"
+GENERATOR_VERSION = "11"
 DEFAULT_SEED = 20261121
 REPO = HERE.parents[1]
 DEFAULT_OUTDIR = HERE / "cohort"
@@ -80,6 +81,7 @@ def write_truth(design: Design, results: dict, truthdir: Path) -> None:
     )
     T.write_events(design, truthdir / "events.tsv")
     C.write_clone_truth(design, truthdir, T._write)
+    T._write(truthdir / "arms.tsv", A.TRUTH_HEADER, A.truth_rows(design))
     rows = [(s.sample, u, n) for s in design.samples for u, n in results[s.sample]["pairs"].items()]
     T._write(truthdir / "read_pairs.tsv", ["sample_id", "unit_id", "read_pairs"], rows)
     rows = [

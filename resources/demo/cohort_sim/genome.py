@@ -241,9 +241,11 @@ def _cds_ends(rng, n_cds_bases: int, n_exons: int, fusion_exon: int | None) -> l
             return [int(x) for x in ends]
 
 
-def make_gene(rng, name: str, idx: int) -> Gene:
-    """Design one gene's transcript (UTRs, CDS, exon split) in transcript orientation."""
-    spec = SEED_GENES.get(name) or CH_GENES.get(name)
+def make_gene(rng, name: str, idx: int, spec: tuple | None = None) -> Gene:
+    """Design one gene's transcript (UTRs, CDS, exon split) in transcript orientation from
+    ``spec`` (as SEED_GENES' entries; without it, SEED_GENES', CH_GENES' or a random
+    background gene's)."""
+    spec = spec or SEED_GENES.get(name) or CH_GENES.get(name)
     if spec:
         contig, strand, n_aa, n_cds_ex, n_utr_ex, ends, fixed, fusion_exon = spec
     else:
@@ -353,9 +355,10 @@ def check_gene(contigs: dict[str, np.ndarray], gene: Gene) -> str:
 def target_intervals(
     genes: dict[str, Gene], pad: int = TARGET_PAD
 ) -> list[tuple[str, int, int, str]]:
-    """Exome targets: every CDS exon +/- pad, merged, sorted by contig layout then position."""
+    """Exome targets: every CDS exon +/- pad, merged, sorted by contig layout (then contigs of
+    no layout, in gene order) then position."""
     out = []
-    for contig in CONTIG_LAYOUT:
+    for contig in dict.fromkeys([*CONTIG_LAYOUT, *(g.contig for g in genes.values())]):
         iv = sorted(
             (a - pad, b + pad, g.name)
             for g in genes.values()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import arms as A
 from . import ch as H
 from . import clones as C
 from . import design as D
@@ -79,21 +80,24 @@ class Design:
     dispersion: dict[str, float]
     # the CH genes appended after their contig's last gene (ch.py)
     ch: Stretch
-    # TNS1's processed copy appended after chr7's last gene (pseudogene.py)
+    # RRBP1's processed copy appended after chr7's last gene (pseudogene.py)
     pseudogene: P.Pseudogene
+    # NB01's arm-level copy changes, contigs of their own after the last one (arms.py)
+    arms: Stretch
 
     def sample(self, sample_id: str) -> D.Sample:
         return next(s for s in self.samples if s.sample == sample_id)
 
     @property
     def all_genes(self) -> dict[str, Gene]:
-        """Every gene of the reference, the CH genes included."""
-        return {**self.genes, **self.ch.genes}
+        """Every gene of the reference, the CH and arm genes included."""
+        return {**self.genes, **self.ch.genes, **self.arms.genes}
 
     @property
     def base_lengths(self) -> dict[str, int]:
-        """Each contig the CH genes or the pseudogene extend, its length before them."""
-        lengths = {c: start for c, (start, _) in self.ch.spans.items()}
+        """Each contig the CH genes or the pseudogene extend, its length before them (0 for
+        the arm contigs)."""
+        lengths = {c: start for c, (start, _) in [*self.ch.spans.items(), *self.arms.spans.items()]}
         return {**lengths, self.pseudogene.contig: self.pseudogene.span[0]}
 
 
@@ -126,6 +130,8 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
     )
     variants += ch_variants
     contigs, pseudogene = P.add_pseudogene(make_rng(seed, P.STREAM), contigs, genes)
+    rngs = make_rng(seed, "arm_genes"), make_rng(seed, "arm_design")
+    contigs, arms = A.design_arms(*rngs, contigs, len(genes) + len(ch.genes) + 1)
     return Design(
         seed,
         samples,
@@ -139,6 +145,7 @@ def build_design(seed: int, samples_tsv: Path, units_tsv: Path) -> Design:
         dispersion,
         ch,
         pseudogene,
+        arms,
     )
 
 
@@ -185,6 +192,8 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     fwd_all, rev_all, keys = [], [], []
     for ci, cname in enumerate(contig_names):
         rows = np.nonzero(contig == ci)[0]
+        if not len(rows):  # the arm contigs: reads of their own below
+            continue
         tv, fixed = [], []
         for k, v in enumerate(design.variants):
             if v.contig == cname and v.patient == s.patient and v.stream != H.STREAM:
@@ -213,13 +222,14 @@ def simulate_wes(design: Design, sample_id: str, outdir: Path) -> dict:
     r1, r2 = orient_pairs(rng, np.concatenate(fwd_all), np.concatenate(rev_all))
     summary = fragment_summary(np.concatenate(drawn), np.concatenate(tumour) if tumour else None)
     pairs = write_pairs(rng, r1, r2, np.concatenate(keys), outdir, sample_id, s.units)
-    ch = design.ch
-    if ch.patient == s.patient:  # the CH genes' reads, from a stream of their own
-        own = make_rng(design.seed, f"{sample_id}:{ch.stream}_region")
-        args = (depth, dup, n_off / sizes.sum(), own, DNA_READ_LEN)
-        more = write_pairs(
-            own, *stretch_reads(design, ch, s, *args), outdir, sample_id, s.units, ch.first_tile
-        )
+    # the CH genes' and the arm contigs' reads, each from a stream of their own
+    for stretch, ratio in ((design.ch, None), (design.arms, A.ratios(s))):
+        if stretch.patient not in (None, s.patient):
+            continue
+        own = make_rng(design.seed, f"{sample_id}:{stretch.stream}_region")
+        args = (depth, dup, n_off / sizes.sum(), own, DNA_READ_LEN, ratio)
+        reads = stretch_reads(design, stretch, s, *args)
+        more = write_pairs(own, *reads, outdir, sample_id, s.units, stretch.first_tile)
         pairs = {u: n + more[u] for u, n in pairs.items()}
     return {"pairs": pairs, "fragments": summary}
 

@@ -1,10 +1,12 @@
-"""Stretches of genes appended after a contig's last gene from streams of their own (the CH
-genes of version 8, ch.py), and their reads.
+"""Stretches of genes appended after a contig's last gene, or on contigs of their own, from
+streams of their own (the CH genes of version 8, ch.py; the arm contigs of version 11,
+arms.py), and their reads.
 
-A stretch's reads are drawn per WES sample of its patient only, from the sample's stream
-``<sample>:<stream>_region``, and appended to its FASTQs as a gzip member of their own from another
-tile range, so every other read stays as it was. Other patients' libraries have no read there
-(their capture did not reach those genes: CNVkit calls them from no bin).
+A stretch's reads are drawn per WES sample of its patient (or of every patient), from the
+sample's stream ``<sample>:<stream>_region``, and appended to its FASTQs as a gzip member of
+their own from another tile range, so every other read stays as it was. Other patients'
+libraries have no read in a stretch of one patient (their capture did not reach those genes:
+CNVkit calls them from no bin).
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ from .reads import (
 @dataclass
 class Stretch:
     """Appended genes, their targets and bait efficiencies, the appended span of each contig
-    ([start, end): its off-target reads), the patient whose libraries have reads there, the
+    ([start, end): its off-target reads), the patient whose libraries have reads there (None:
+    every patient's), the
     stream of those reads, their first tile, and the fragments that may carry the stretch's
     variants (reads.TemplateVariant.source: 'blood', not tumour-derived, for CH)."""
 
     stream: str
-    patient: str
+    patient: str | None
     genes: dict[str, Gene]
     targets: list[tuple[str, int, int, str]]
     efficiency: np.ndarray
@@ -50,26 +53,33 @@ def spans_after(before: dict[str, int], contigs) -> dict[str, tuple[int, int]]:
     return {c: (start, len(contigs[c])) for c, start in before.items()}
 
 
-def stretch_reads(design, stretch: Stretch, s, depth, dup, off_rate, rng, read_len):
+def stretch_reads(design, stretch: Stretch, s, depth, dup, off_rate, rng, read_len, ratio=None):
     """(r1, r2, template keys) of one WES sample's fragments in a stretch: on target at the
     sample's depth (the stretch's efficiency per target), off target at ``off_rate`` fragments
-    per base; duplicates at ``dup``; plasma fragments tumour-derived with the sample's tumour
-    share; the patient's variants of the stretch (by ``stream``) with fixed carriers among
-    the fragments of ``stretch.source``."""
+    per base, both times the copy ratio of the contig in this sample (``ratio``: {contig:
+    ratio}, 1 where absent); duplicates at ``dup``; plasma fragments tumour-derived with the
+    local tumour share of the DNA (design.tumour_share); the patient's variants of the stretch
+    (by ``stream``) with fixed carriers among the fragments of ``stretch.source``."""
+    ratio = ratio or {}
     mean_frag = mean_fragment(s.material)
     contig_names = list(design.contigs)
     contig, centre = [], []
     for (c, a, b, _), e in zip(stretch.targets, stretch.efficiency):
-        n = rng.poisson(depth * e * (b - a) / ontarget_bases(a, b, mean_frag, read_len) * (1 - dup))
+        r = ratio.get(c, 1.0)
+        mean = depth * e * r * (b - a) / ontarget_bases(a, b, mean_frag, read_len) * (1 - dup)
+        n = rng.poisson(mean)
         contig.append(np.full(n, contig_names.index(c)))
         centre.append(rng.integers(a - CENTRE_JITTER, b + CENTRE_JITTER + 1, n))
     for c, (start, end) in stretch.spans.items():
-        n = rng.poisson(off_rate * (end - start))
+        n = rng.poisson(off_rate * ratio.get(c, 1.0) * (end - start))
         contig.append(np.full(n, contig_names.index(c)))
         centre.append(rng.integers(start, end - 1000, n))
     contig, centre = np.concatenate(contig), np.concatenate(centre)
     length = fragment_lengths(rng, len(centre), s.material)
-    tumour = tumour_derived(rng, s.material, length, np.full(len(centre), s.purity))
+    share = np.full(len(centre), s.purity)
+    for c, r in ratio.items():  # 1 - (1 - p) / r: tumour cells carry r's extra copies
+        share[contig == contig_names.index(c)] = np.clip(1 - (1 - s.purity) / r, 0.0, 1.0)
+    tumour = tumour_derived(rng, s.material, length, share)
     start = centre - length // 2
     idx = with_duplicates(rng, len(start), dup)
     fwd_all, rev_all, keys = [], [], []

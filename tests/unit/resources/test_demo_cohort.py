@@ -271,6 +271,30 @@ def test_cnv_and_expression_truth(cohort):
     assert all(totals[s] == pairs[s] and 37500 <= pairs[s] <= 51000 for s in totals)
 
 
+def test_arm_level_truth_and_contigs(cohort):
+    """Version 11: chr11 (one copy lost) and chr6 (one gained) in NB01's relapse plasma, whole
+    contigs of their own after the others, 70 target bins each, neutral in every other NB01
+    sample; expected log2 ichorCNA's at the sample's fraction."""
+    arms = read_tsv(cohort / "truth" / "arms.tsv")
+    fai = [line.split("\t")[:2] for line in (cohort / "reference" / "genome.fa.fai").open()]
+    assert [c for c, _ in fai][-2:] == ["chr11", "chr6"]
+    lengths = dict(fai)
+    assert {(r["sample_id"], r["contig"]) for r in arms} == {
+        (s, c)
+        for s in ("NB01-N", "NB01-T0", "NB01-P1A", "NB01-P1B", "NB01-P2")
+        for c in lengths
+        if c in ("chr11", "chr6")
+    }
+    for r in arms:
+        copies = int(r["tumour_copy_number"])
+        p = float(r["tumour_fraction"])
+        assert copies == {"chr11": 1, "chr6": 3}[r["contig"]] if r["sample_id"] == "NB01-P2" else 2
+        assert abs(float(r["expected_log2"]) - math.log2(1 - p + p * copies / 2)) < 1e-4
+        assert (r["start"], r["end"]) == ("1", lengths[r["contig"]])
+    targets = [line.split("\t")[0] for line in (cohort / "reference" / "targets.bed").open()]
+    assert targets.count("chr11") == targets.count("chr6") == 70
+
+
 LOST = ("BG11", "BG12", "BG13", "BG14")  # chr3, lost with LOH in IMT01-T1 and T2
 
 
@@ -336,7 +360,7 @@ def test_manifest_matches_files_and_size(cohort):
         total += len(data)
         assert hashlib.sha256(data).hexdigest() == digest, rel
     assert len(manifest) == len(list(p for p in cohort.rglob("*") if p.is_file())) - 1
-    assert total < 80e6  # 71 MB at generator version 6
+    assert total < 110e6  # 71 MB at generator version 6, 101 MB at 11 (the arm contigs)
 
 
 def test_regeneration_is_byte_identical(cohort, tmp_path):
