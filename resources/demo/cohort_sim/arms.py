@@ -34,7 +34,7 @@ import math
 import numpy as np
 
 from .design import copy_ratio
-from .genome import GENE_PAD, _lay_out, make_gene, random_dna, target_intervals
+from .genome import lay_out_contig, target_intervals
 from .stretches import Stretch
 
 STREAM = "arms"
@@ -49,21 +49,13 @@ ARM_CONTIGS = {
 
 
 def add_arm_contigs(rng, contigs: dict[str, np.ndarray], first_idx: int):
-    """(contigs with ARM_CONTIGS appended, {name: Gene}): each contig GENE_PAD of flank, its
-    genes 2-5 kb apart, GENE_PAD of flank; gene ids from ``first_idx``."""
-    contigs, genes, idx = dict(contigs), {}, first_idx
+    """(contigs with ARM_CONTIGS appended, {name: Gene}), laid out as the others
+    (genome.lay_out_contig); gene ids from ``first_idx``."""
+    contigs, genes = dict(contigs), {}
     for contig, (_, names) in ARM_CONTIGS.items():
-        parts, pos = [random_dna(rng, GENE_PAD)], GENE_PAD
-        for k, (name, strand) in enumerate(names):
-            spec = (contig, strand, AMINO_ACIDS, EXONS, 0, None, {}, None)
-            gene = make_gene(rng, name, idx, spec)
-            idx += 1
-            parts.append(_lay_out(rng, gene, pos, False))
-            spacer = GENE_PAD if k == len(names) - 1 else int(rng.integers(2000, 5000))
-            parts.append(random_dna(rng, spacer))
-            pos = gene.end + spacer
-            genes[name] = gene
-        contigs[contig] = np.concatenate(parts)
+        specs = {n: (contig, strand, AMINO_ACIDS, EXONS, 0, None, {}, None) for n, strand in names}
+        contigs[contig], more = lay_out_contig(rng, list(specs), first_idx + len(genes), specs)
+        genes.update(more)
     return contigs, genes
 
 

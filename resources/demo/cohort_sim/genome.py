@@ -307,21 +307,26 @@ def _lay_out(rng: np.random.Generator, gene: Gene, pos: int, seed: bool) -> np.n
     return revcomp(pre)
 
 
+def lay_out_contig(rng, names, first_idx: int, specs=None) -> tuple[np.ndarray, dict[str, Gene]]:
+    """(sequence, {name: Gene}) of a contig of ``names``: GENE_PAD of flank, the genes 2-5 kb
+    apart (gene ids from ``first_idx``; ``specs``: {name: make_gene spec}), GENE_PAD of flank."""
+    parts, pos, genes = [random_dna(rng, GENE_PAD)], GENE_PAD, {}
+    for k, name in enumerate(names):
+        gene = make_gene(rng, name, first_idx + k, (specs or {}).get(name))
+        parts.append(_lay_out(rng, gene, pos, name in SEED_GENES))
+        spacer = GENE_PAD if k == len(names) - 1 else int(rng.integers(2000, 5000))
+        parts.append(random_dna(rng, spacer))
+        pos = gene.end + spacer
+        genes[name] = gene
+    return np.concatenate(parts), genes
+
+
 def build_reference(rng: np.random.Generator) -> tuple[dict[str, np.ndarray], dict[str, Gene]]:
     """Build all contigs and genes. Returns ({contig: seq}, {gene name: Gene})."""
-    contigs, genes, idx = {}, {}, 0
+    contigs, genes = {}, {}
     for contig, names in CONTIG_LAYOUT.items():
-        parts = [random_dna(rng, GENE_PAD)]
-        pos = GENE_PAD
-        for k, name in enumerate(names):
-            idx += 1
-            gene = make_gene(rng, name, idx)
-            parts.append(_lay_out(rng, gene, pos, name in SEED_GENES))
-            spacer = GENE_PAD if k == len(names) - 1 else int(rng.integers(2000, 5000))
-            parts.append(random_dna(rng, spacer))
-            pos = gene.end + spacer
-            genes[name] = gene
-        contigs[contig] = np.concatenate(parts)
+        contigs[contig], more = lay_out_contig(rng, names, len(genes) + 1)
+        genes.update(more)
     return contigs, genes
 
 
