@@ -37,7 +37,7 @@ DEMO_STATES = [2, 2, 2, 2, 3, 2, 2, 2, 2, 1, 2, 2, 2, 2]
 
 def current(log2, se, bins):
     """Which segments the current rule calls changed."""
-    _, _, tau, z, _ = measure_segments(log2, se, bins)
+    _, _, tau, z = measure_segments(log2, se, bins)
     return z[0] > null_critical(se, bins, float(tau[0]), ALPHA)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .design import tumour_share
 from .genome import Gene
 from .reads import (
     CENTRE_JITTER,
@@ -77,8 +78,9 @@ def stretch_reads(design, stretch: Stretch, s, depth, dup, off_rate, rng, read_l
     contig, centre = np.concatenate(contig), np.concatenate(centre)
     length = fragment_lengths(rng, len(centre), s.material)
     share = np.full(len(centre), s.purity)
-    for c, r in ratio.items():  # 1 - (1 - p) / r: tumour cells carry r's extra copies
-        share[contig == contig_names.index(c)] = np.clip(1 - (1 - s.purity) / r, 0.0, 1.0)
+    if ratio:  # the copy-changed contigs' whole lengths
+        amps = [(c, 0, len(design.contigs[c]), r) for c, r in ratio.items()]
+        share = tumour_share(contig, centre, amps, contig_names, s.purity)
     tumour = tumour_derived(rng, s.material, length, share)
     start = centre - length // 2
     idx = with_duplicates(rng, len(start), dup)

@@ -136,14 +136,14 @@ def between_segment_noise(log2, se, limit=None):
 
 
 def measure_segments(log2, se, bins):
-    """(log2 from the neutral level, neutral level, tau, |z|, robust tau) per row of
-    ``log2``. The robust tau (between_segment_noise) is measured around the bins-weighted
-    median; the neutral level is then a Huber mean of the segments weighted by 1 / (se^2 +
-    tau^2) (segments beyond HUBER standard deviations count as that far: changed ones barely
-    move it); tau is measured again, by moments, over the segments within TRIM standard
-    deviations of it, as normals truncated there (changed segments inflate a median among few
-    segments: on the demo's relapse plasma, two of fourteen make it 0.038 where the other
-    twelve say 0.024)."""
+    """(log2 from the neutral level, neutral level, tau, |z|) per row of ``log2``. A robust
+    tau (between_segment_noise) is measured around the bins-weighted median; the neutral
+    level is then a Huber mean of the segments weighted by 1 / (se^2 + tau^2) (segments
+    beyond HUBER standard deviations count as that far: changed ones barely move it); tau is
+    measured again, by moments, over the segments within TRIM standard deviations of it, as
+    normals truncated there, at most the robust value (changed segments inflate a median
+    among few segments: on the demo's relapse plasma, two of fourteen make it 0.038 where
+    the other twelve say 0.024)."""
     log2 = np.atleast_2d(log2)
     neutral = neutral_level(log2, bins)
     robust = between_segment_noise(log2 - neutral[:, None], se)
@@ -161,7 +161,7 @@ def measure_segments(log2, se, bins):
         between_segment_noise(np.where(np.abs(centred) > limit, np.nan, centred), se, limit),
     )
     z = np.abs(centred) / np.sqrt(se[None, :] ** 2 + tau[:, None] ** 2)
-    return centred, neutral, tau, z, robust
+    return centred, neutral, tau, z
 
 
 def null_critical(se, bins, tau, alpha):
@@ -198,8 +198,10 @@ def fit_segments(segments, settings):
         return None
     se = np.array([max(MIN_SE, (s.high - s.low) / 3.92) for s in kept])
     bins = np.array([s.bins for s in kept], float)
-    read = measure_segments(np.array([s.log2 for s in kept], float), se, bins)
-    log2, neutral, tau, z = read[0][0], float(read[1][0]), float(read[2][0]), read[3][0]
+    (log2,), (neutral,), (tau,), (z,) = measure_segments(
+        np.array([s.log2 for s in kept], float), se, bins
+    )
+    neutral, tau = float(neutral), float(tau)
     sigma = np.sqrt(se**2 + tau**2)
     changed = np.nonzero(z > null_critical(se, bins, tau, settings["alpha"]))[0]
     if not len(changed):
